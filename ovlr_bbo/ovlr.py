@@ -39,7 +39,9 @@ class OVLR(AskTellOptimizer):
         sigma: standard deviation of the output noise, in the space's standardized units.
         n_pairs: antithetic noise pairs per policy output.
         n_outputs: policy outputs (latent draws) per ask; popsize = n_outputs * 2 * n_pairs.
-        lr: learning rate of the torch optimizer.
+        lr: learning rate of the torch optimizer; by default 0.1 for the vector policy and
+            0.003 for a network (Adam moves every weight by about ``lr`` per step, and a network
+            adds up many of them in each output).
         policy: ``"vector"`` (a learnable output), ``"mlp"`` (a generator network) or any
             ``nn.Module`` with ``latent_dim`` mapping ``(batch, latent_dim)`` to outputs.
         shaping: name or function mapping losses to utilities (:mod:`ovlr_bbo.shaping`).
@@ -53,7 +55,7 @@ class OVLR(AskTellOptimizer):
     """
 
     def __init__(self, space: Space, *, sigma: float = 0.5, n_pairs: int = 4,
-                 n_outputs: int = 1, lr: float = 0.1, policy: str | nn.Module = "vector",
+                 n_outputs: int = 1, lr: float | None = None, policy: str | nn.Module = "vector",
                  shaping: str | Shaping = "centered_ranks", noise: str = "gaussian",
                  antithetic: bool = True, output_bound: float | None = None,
                  torch_optimizer: Callable[..., torch.optim.Optimizer] = torch.optim.Adam,
@@ -64,6 +66,8 @@ class OVLR(AskTellOptimizer):
                                          noise=noise, shaping=shaping)
         if int(n_outputs) < 1:
             raise ValueError(f"n_outputs must be at least 1, got {n_outputs}")
+        if lr is None:
+            lr = 0.1 if policy == "vector" else 0.003
         if not (lr > 0):
             raise ValueError(f"lr must be positive, got {lr}")
         if output_bound is not None and not output_bound > 0:

@@ -41,7 +41,7 @@ def centered_ranks(losses: np.ndarray) -> np.ndarray:
 
 
 def clipped(shaping: Shaping, bound: float = 3.0) -> Shaping:
-    """``shaping`` followed by clipping to ``[-bound, bound]`` (tames outliers after standardize)."""
+    """``shaping``, then clipping to ``[-bound, bound]`` (tames outliers after standardize)."""
 
     def shape(losses: np.ndarray) -> np.ndarray:
         return np.clip(shaping(losses), -bound, bound)

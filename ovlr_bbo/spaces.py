@@ -40,7 +40,7 @@ class Space(ABC):
 
     @abstractmethod
     def encode(self, candidates: np.ndarray) -> np.ndarray:
-        """An output that decodes to each candidate: ``(batch, dimension) -> (batch, *output_shape)``."""
+        """Outputs that decode to the candidates: ``(batch, dimension) -> (batch, *shape)``."""
 
     @abstractmethod
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
@@ -84,7 +84,8 @@ def _as_bounds(lb, ub, dimension: int | None) -> tuple[np.ndarray, np.ndarray]:
         raise ValueError("bounds must not be NaN")
     if not (lb < ub).all():
         bad = int(np.flatnonzero(~(lb < ub))[0])
-        raise ValueError(f"need lb < ub in every coordinate; coordinate {bad} has {lb[bad]} >= {ub[bad]}")
+        raise ValueError(f"need lb < ub in every coordinate; coordinate {bad} has "
+                         f"{lb[bad]} >= {ub[bad]}")
     return lb, ub
 
 
@@ -252,7 +253,8 @@ class Permutation(Space):
     def encode(self, candidates: np.ndarray) -> np.ndarray:
         X = self.validate(candidates)
         if not (np.sort(X, axis=1) == np.arange(self.dimension)).all():
-            raise ValueError(f"candidates of {self!r} must be permutations of 0..{self.dimension - 1}")
+            raise ValueError(f"candidates of {self!r} must be permutations of "
+                             f"0..{self.dimension - 1}")
         keys = np.empty(X.shape, dtype=float)
         np.put_along_axis(keys, X, np.linspace(-1.0, 1.0, self.dimension)[None, :], axis=1)
         return keys
