@@ -1,0 +1,91 @@
+"""The continuous relaxation every continuous baseline searches, and the discrete levels of a space.
+
+Continuous optimizers (CMA-ES, Gaussian CEM, REINFORCE's Gaussian policy, nevergrad on
+continuous parametrizations) all search the same flat real vector of ``space.output_size``
+reals and turn it into candidates with ``space.decode_flat``: the decoder that OVLR uses, so
+every method is compared on one relaxation. Bounds are given to an optimizer only where the
+decoder clips (bounded Box coordinates and Integer coordinates, both on ``[-1, 1]``); logits of
+Binary/Categorical spaces and the random keys of a Permutation are unbounded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ovlr_bbo.spaces import Binary, Box, Categorical, Integer, Space
+
+__all__ = ["relaxation_bounds", "DiscreteLevels", "discrete_levels", "MAX_CATEGORICAL_LEVELS"]
+
+#: Integer variables with more values than this are searched on the relaxation, not as categories.
+MAX_CATEGORICAL_LEVELS = 64
+
+
+def relaxation_bounds(space: Space) -> tuple[np.ndarray, np.ndarray]:
+    """Lower and upper bounds of the flat relaxation (``-inf``/``inf`` where unbounded)."""
+    size = space.output_size
+    lower, upper = np.full(size, -np.inf), np.full(size, np.inf)
+    if isinstance(space, Integer):
+        lower[:], upper[:] = -1.0, 1.0
+    elif isinstance(space, Box):
+        lower[space.bounded], upper[space.bounded] = -1.0, 1.0
+    return lower, upper
+
+
+@dataclass(frozen=True)
+class DiscreteLevels:
+    """A discrete space seen as independent categorical variables: variable ``i`` takes the
+    values ``offset[i] + 0 .. counts[i] - 1`` (a bit is a variable with two values)."""
+
+    counts: np.ndarray
+    offset: np.ndarray
+
+    @property
+    def dimension(self) -> int:
+        return int(self.counts.size)
+
+    @property
+    def invalid(self) -> np.ndarray:
+        """Mask ``(dimension, max count)`` of table entries that are not values."""
+        return np.arange(int(self.counts.max()))[None, :] >= self.counts[:, None]
+
+    def uniform(self) -> np.ndarray:
+        """The uniform probability table ``(dimension, max count)``."""
+        table = np.where(self.invalid, 0.0, 1.0)
+        return table / table.sum(axis=1, keepdims=True)
+
+    def sample(self, probabilities: np.ndarray, rng: np.random.Generator, n: int) -> np.ndarray:
+        """``n`` candidates, each variable drawn from its row of ``probabilities``."""
+        cumulative = np.cumsum(probabilities, axis=1)
+        cumulative[:, -1] = 1.0  # guard against round-off
+        draws = rng.random((n, self.dimension, 1))
+        index = (draws > cumulative[None]).sum(axis=2)
+        return (np.minimum(index, self.counts - 1) + self.offset).astype(np.int64)
+
+    def one_hot(self, candidates: np.ndarray) -> np.ndarray:
+        """Indicator tables ``(n, dimension, max count)`` of the candidates' values."""
+        index = np.asarray(candidates, dtype=np.int64) - self.offset
+        table = np.zeros((len(index), self.dimension, int(self.counts.max())))
+        np.put_along_axis(table, index[..., None], 1.0, axis=-1)
+        return table
+
+    def clip(self, probabilities: np.ndarray, floor: float) -> np.ndarray:
+        """Probabilities kept at least ``floor`` (and at most ``1 - floor`` for a bit), renormed.
+
+        For two values this is exactly clipping ``p`` to ``[floor, 1 - floor]``."""
+        clipped = np.where(self.invalid, 0.0, np.maximum(probabilities, floor))
+        return clipped / clipped.sum(axis=1, keepdims=True)
+
+
+def discrete_levels(space: Space) -> DiscreteLevels | None:
+    """The categorical view of a Binary, Categorical or (small) Integer space, else None."""
+    if isinstance(space, Binary):
+        return DiscreteLevels(np.full(space.dimension, 2), np.zeros(space.dimension, np.int64))
+    if isinstance(space, Categorical):
+        return DiscreteLevels(space.counts.copy(), np.zeros(space.dimension, np.int64))
+    if isinstance(space, Integer):
+        counts = (space.ub - space.lb + 1).astype(np.int64)
+        if counts.max() <= MAX_CATEGORICAL_LEVELS:
+            return DiscreteLevels(counts, space.lb.copy())
+    return None
