@@ -1,0 +1,133 @@
+"""Problems by name: ``make_problem("pbo:1:1:32")`` or ``make_problem("pbo-f1-i1-d32")``.
+
+Two spellings name the same problem:
+
+- specs ``suite:fid:instance:dimension`` for IOH suites (``pbo:1:1:32``, ``bbob:24:3:10``,
+  ``integer:30:1:5``, ``real:1:1:5``) and ``binpack:family:seed:n_items[:encoding[:decoder]]``
+  for generated bin packing (``binpack:triplet:0:30:keys``, ``binpack:uniform:2:120:assignment``,
+  ``binpack:triplet:0:60:keys:best_fit``);
+- canonical names, as in ``BenchmarkProblem.name`` (``pbo-f1-i1-d32``,
+  ``binpack-triplet30-s0-keys``, ``binpack-triplet60-s0-keys-bestfit``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .benchmark import BenchmarkProblem
+from .binpacking import triplet_instance, uniform_instance
+from .binpacking_decode import DECODERS
+from .binpacking_ioh import ENCODINGS, binpacking
+from .ioh_suites import SUITES, ioh_problem
+
+__all__ = ["ProblemSpec", "parse_problem", "make_problem", "PROBLEM_FORMS"]
+
+#: generated bin packing families
+FAMILIES = {"triplet": triplet_instance, "uniform": uniform_instance}
+
+#: the accepted spellings, for error messages
+PROBLEM_FORMS = (
+    "suite:fid:instance:dimension with suite in {pbo, bbob, integer, real} (e.g. pbo:1:1:32)",
+    "binpack:family:seed:n_items[:encoding[:decoder]] with family in {triplet, uniform}, "
+    "encoding in {keys, assignment}, decoder in {first_fit, best_fit} "
+    "(e.g. binpack:triplet:0:30:keys)",
+    "a canonical name: pbo-f1-i1-d32, bbob-f1-i1-d5, binpack-triplet30-s0-keys, "
+    "binpack-uniform120-s0-assignment, binpack-triplet30-s0-keys-bestfit",
+)
+
+_IOH_NAME = re.compile(r"(?P<suite>[a-z]+)-f(?P<fid>\d+)-i(?P<instance>\d+)-d(?P<dimension>\d+)")
+_BINPACK_NAME = re.compile(r"binpack-(?P<family>[a-z]+)(?P<dimension>\d+)-s(?P<instance>\d+)"
+                           r"-(?P<encoding>[a-z]+)(?P<bestfit>-bestfit)?")
+
+
+@dataclass(frozen=True)
+class ProblemSpec:
+    """What :func:`make_problem` builds.
+
+    For IOH suites ``fid`` is the ioh problem id, ``instance`` the ioh instance and ``dimension``
+    the number of variables. For ``suite="binpack"`` ``fid`` is the family (``"triplet"`` or
+    ``"uniform"``), ``instance`` the generator seed and ``dimension`` the item count;
+    ``encoding`` and ``decoder`` choose the bin packing encoding.
+    """
+
+    suite: str
+    fid: int | str
+    instance: int
+    dimension: int
+    encoding: str = "keys"
+    decoder: str = "first_fit"
+
+    def __post_init__(self) -> None:
+        if self.suite == "binpack":
+            if self.fid not in FAMILIES:
+                raise ValueError(f"unknown bin packing family {self.fid!r}; "
+                                 f"choose one of {sorted(FAMILIES)}")
+            if self.encoding not in ENCODINGS:
+                raise ValueError(f"unknown encoding {self.encoding!r}; choose one of {ENCODINGS}")
+            if self.decoder not in DECODERS:
+                raise ValueError(f"unknown decoder {self.decoder!r}; choose one of {DECODERS}")
+        elif self.suite not in SUITES:
+            raise ValueError(f"unknown suite {self.suite!r}; valid forms:\n  "
+                             + "\n  ".join(PROBLEM_FORMS))
+        elif not isinstance(self.fid, int):
+            raise ValueError(f"{self.suite} problem ids are integers, got {self.fid!r}")
+
+    @property
+    def name(self) -> str:
+        """The canonical name of the problem this spec builds."""
+        if self.suite == "binpack":
+            suffix = "-bestfit" if self.encoding == "keys" and self.decoder == "best_fit" else ""
+            return f"binpack-{self.fid}{self.dimension}-s{self.instance}-{self.encoding}{suffix}"
+        return f"{self.suite}-f{self.fid}-i{self.instance}-d{self.dimension}"
+
+
+def _invalid(text: str, reason: str = "") -> ValueError:
+    reason = f" ({reason})" if reason else ""
+    return ValueError(f"cannot parse problem {text!r}{reason}; valid forms:\n  "
+                      + "\n  ".join(PROBLEM_FORMS))
+
+
+def _parse_colon(text: str) -> ProblemSpec:
+    parts = text.split(":")
+    suite = parts[0]
+    if suite == "binpack":
+        if not 4 <= len(parts) <= 6:
+            raise _invalid(text, "binpack specs have 4 to 6 fields")
+        family, seed, n_items, *rest = parts[1:]
+        if not (seed.isdigit() and n_items.isdigit()):
+            raise _invalid(text, "seed and n_items must be non-negative integers")
+        return ProblemSpec("binpack", family, int(seed), int(n_items), *rest)
+    if len(parts) != 4 or not all(p.isdigit() for p in parts[1:]):
+        raise _invalid(text, "IOH specs are suite:fid:instance:dimension with integer fields")
+    return ProblemSpec(suite, int(parts[1]), int(parts[2]), int(parts[3]))
+
+
+def parse_problem(text: str) -> ProblemSpec:
+    """Parse a spec (``pbo:1:1:32``, ``binpack:triplet:0:30:keys``) or a canonical name
+    (``pbo-f1-i1-d32``, ``binpack-triplet30-s0-keys``); ValueError lists the valid forms."""
+    text = text.strip().lower()
+    try:
+        if ":" in text:
+            return _parse_colon(text)
+        if match := _BINPACK_NAME.fullmatch(text):
+            decoder = "best_fit" if match["bestfit"] else "first_fit"
+            return ProblemSpec("binpack", match["family"], int(match["instance"]),
+                               int(match["dimension"]), match["encoding"], decoder)
+        if match := _IOH_NAME.fullmatch(text):
+            return ProblemSpec(match["suite"], int(match["fid"]), int(match["instance"]),
+                               int(match["dimension"]))
+    except ValueError as error:
+        if str(error).startswith("cannot parse"):
+            raise
+        raise _invalid(text, str(error).split(";")[0]) from None
+    raise _invalid(text)
+
+
+def make_problem(name_or_spec: str | ProblemSpec) -> BenchmarkProblem:
+    """Build the problem named by a spec string, a canonical name or a :class:`ProblemSpec`."""
+    spec = parse_problem(name_or_spec) if isinstance(name_or_spec, str) else name_or_spec
+    if spec.suite == "binpack":
+        instance = FAMILIES[str(spec.fid)](spec.dimension, spec.instance)
+        return binpacking(instance, spec.encoding, spec.decoder)
+    return ioh_problem(spec.suite, int(spec.fid), spec.instance, spec.dimension)
