@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import inspect
 import types
+from concurrent.futures import ProcessPoolExecutor
 from unittest import SkipTest
 
 import nevergrad as ng
 import nevergrad.optimization.test_optimizerlib as ng_optimizer_tests
 import nevergrad.optimization.test_suggest as ng_suggest_tests
+import numpy as np
 import pytest
 from nevergrad.common import testing
 
 import ovlr_bbo.nevergrad  # noqa: F401  (registers the names)
-from ovlr_bbo.nevergrad import OVLROptimizer, ParametrizedOVLR
+from ovlr_bbo.nevergrad import OVLROptimizer, ParametrizedOVLR, StandardizedSpace
+from ovlr_bbo.spaces import Box, Categorical, Integer
 
 NAMES = ["OVLR", "DiscreteOVLR", "ContinuousOVLR"]
 
@@ -99,3 +102,124 @@ def test_nevergrad_battery(test_name, name):
 @pytest.mark.parametrize("test_name", ["test_optimizers_suggest", "test_suggest_optimizers"])
 def test_nevergrad_suggest(test_name, name):
     run_body(ng_suggest_tests, test_name, name)
+
+
+def _mixed_parametrization() -> ng.p.Instrumentation:
+    return ng.p.Instrumentation(
+        ng.p.Array(shape=(2,)),
+        ng.p.Array(shape=(3,), lower=0, upper=4).set_integer_casting(),
+        lr=ng.p.Log(lower=1e-4, upper=1.0),
+        width=ng.p.Scalar(lower=-1.0, upper=1.0),
+        act=ng.p.Choice(["relu", "tanh", "gelu"]),
+        depth=ng.p.TransitionChoice([1, 2, 3, 4, 5]),
+    )
+
+
+def _mixed_loss(x, ints, lr, width, act, depth) -> float:
+    return (float(np.sum((x - 1) ** 2)) + float(np.sum((ints - 3) ** 2))
+            + (np.log10(lr) + 2) ** 2 + (width - 0.5) ** 2 + (act != "gelu") + abs(depth - 4))
+
+
+def test_mixed_parametrization_maps_to_matching_decodings():
+    space = StandardizedSpace(_mixed_parametrization())
+    kinds = [type(segment.space) for segment in space.segments]
+    # sorted order: args (Array, integer Array), then act, depth, lr, width
+    assert kinds == [Box, Integer, Categorical, Integer, Box, Box]
+    samples = space.sample(np.random.default_rng(0), 20)
+    for data in samples:
+        candidate = _mixed_parametrization().spawn_child().set_standardized_data(data)
+        assert candidate.kwargs["act"] in ("relu", "tanh", "gelu")
+    np.testing.assert_allclose(space.decode(space.encode(samples)), samples)
+
+
+def test_choice_written_back_is_the_argmax():
+    param = ng.p.Choice(["a", "b", "c", "d"])
+    space = StandardizedSpace(param)
+    outputs = np.eye(4)[[2] * 50]
+    chosen = {param.spawn_child().set_standardized_data(d).value for d in space.decode(outputs)}
+    assert chosen == {"c"}  # nevergrad's softmax sampling keeps OVLR's choice
+
+
+def test_mixed_parametrization_minimize_improves():
+    optimizer = ng.optimizers.registry["OVLR"](_mixed_parametrization(), budget=300)
+    optimizer.parametrization.random_state.seed(0)
+    first = _mixed_loss(*optimizer.parametrization.args, **optimizer.parametrization.kwargs)
+    recommendation = optimizer.minimize(_mixed_loss)
+    assert _mixed_loss(*recommendation.args, **recommendation.kwargs) < first
+
+
+def test_seeded_parametrization_is_reproducible_and_asks_before_tells():
+    def run() -> list[float]:
+        optimizer = ng.optimizers.registry["OVLR"](ng.p.Array(shape=(4,)), budget=40,
+                                                   num_workers=5)
+        optimizer.parametrization.random_state.seed(3)  # after construction, as nevergrad does
+        asked = [optimizer.ask() for _ in range(5)]  # more than one OVLR batch may be open
+        for candidate in reversed(asked):
+            optimizer.tell(candidate, float(np.sum(candidate.value ** 2)))
+        return [float(v) for v in optimizer.ask().value]
+
+    assert run() == run()
+
+
+def test_foreign_tells_dump_and_load(tmp_path):
+    optimizer = ng.optimizers.registry["DiscreteOVLR"](
+        ng.p.Array(shape=(6,), lower=0, upper=1).set_integer_casting(), budget=100)
+    pending = optimizer.ask()
+    optimizer.tell(optimizer.parametrization.spawn_child(new_value=np.ones(6)), -10.0)
+    with testing.suppress_nevergrad_warnings():  # nevergrad warns about the NaN loss
+        optimizer.tell(pending, float("nan"))
+    optimizer.dump(tmp_path / "opt.pkl")
+    loaded = OVLROptimizer.load(tmp_path / "opt.pkl")
+    assert loaded.ask().value.shape == (6,)
+    np.testing.assert_array_equal(loaded.recommend().value, np.ones(6))
+    assert loaded.num_tell_not_asked == 1
+
+
+def test_forgotten_candidates_do_not_stall():
+    optimizer = ng.optimizers.registry["OVLR"](2, budget=1000)
+    for _ in range(300):  # asked, never told
+        optimizer.ask()
+    candidate = optimizer.ask()
+    optimizer.tell(candidate, 1.0)
+    assert len(optimizer._batches) <= 8
+
+
+def sphere_objective(x: np.ndarray) -> float:
+    """Module level, so that worker processes can unpickle it."""
+    return float(np.sum((x - 0.5) ** 2))
+
+
+@pytest.mark.filterwarnings("ignore:Ignoring since timer was stopped:UserWarning")
+@pytest.mark.parametrize("batch_mode", [False, True])
+def test_minimize_with_process_pool(batch_mode):
+    optimizer = ng.optimizers.registry["OVLR"](ng.p.Array(shape=(2,)), budget=48, num_workers=2)
+    with ProcessPoolExecutor(max_workers=2) as executor:
+        recommendation = optimizer.minimize(sphere_objective, executor=executor,
+                                            batch_mode=batch_mode)
+    assert optimizer.num_tell == 48 and not optimizer._asked
+    assert sphere_objective(recommendation.value) < sphere_objective(np.zeros(2))
+
+
+README_EXAMPLE = """
+import nevergrad as ng
+import ovlr_bbo.nevergrad  # registers OVLR, DiscreteOVLR, ContinuousOVLR
+
+def train(learning_rate: float, batch_size: int, activation: str) -> float:
+    return (learning_rate - 0.01) ** 2 * 1e4 + abs(batch_size - 64) / 64 + (activation != "gelu")
+
+parametrization = ng.p.Instrumentation(
+    learning_rate=ng.p.Log(lower=1e-4, upper=1.0),
+    batch_size=ng.p.Scalar(lower=8, upper=256).set_integer_casting(),
+    activation=ng.p.Choice(["relu", "tanh", "gelu"]),
+)
+optimizer = ng.optimizers.registry["OVLR"](parametrization, budget=400)
+recommendation = optimizer.minimize(train)
+print(recommendation.kwargs)
+"""
+
+
+def test_readme_example():
+    namespace: dict = {}
+    exec(compile(README_EXAMPLE, "README.md", "exec"), namespace)
+    found = namespace["recommendation"].kwargs
+    assert namespace["train"](**found) < namespace["train"](1.0, 8, "relu")
