@@ -125,8 +125,10 @@ class AskTellOptimizer(ABC):
                 self.space.initial_output()[None])[0]
         return np.array(proposal)
 
-    def minimize(self, f: Callable, budget: int, *, batch: bool = False) -> Best:
-        """Run ask/tell on ``f`` until ``budget`` evaluations are spent (the last batch is cut).
+    def minimize(self, f: Callable, budget: int, *, batch: bool = False,
+                 stop: Callable[[], bool] | None = None) -> Best:
+        """Run ask/tell on ``f`` until ``budget`` evaluations are spent (the last batch is cut)
+        or ``stop()`` returns True (checked after each batch).
 
         ``f`` takes one candidate and returns a number, or, with ``batch=True``, takes a 2-D array
         of candidates and returns one score per row. Direction follows ``maximize``.
@@ -134,7 +136,7 @@ class AskTellOptimizer(ABC):
         if int(budget) < 1:
             raise ValueError(f"budget must be a positive number of evaluations, got {budget}")
         used = 0
-        while used < budget:
+        while used < budget and not (stop is not None and stop()):
             X = self.ask()
             n = min(len(X), int(budget) - used)
             scores = np.full(len(X), np.nan)

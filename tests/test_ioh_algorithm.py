@@ -1,0 +1,84 @@
+"""ovlr_bbo.ioh.Algorithm on real ioh problems, loggers and ioh.Experiment."""
+
+import ioh
+import numpy as np
+import pytest
+
+from ovlr_bbo.ioh import Algorithm
+from ovlr_bbo.problems import binpacking, triplet_instance
+
+
+def _pbo(fid=1, dimension=16):
+    return ioh.get_problem(fid, 1, dimension, ioh.ProblemClass.PBO)
+
+
+@pytest.mark.parametrize("name", ["ovlr", "ea", "cmaes", "cem", "random"])
+def test_never_evaluates_past_the_budget(name):
+    problem = _pbo(fid=2, dimension=32)  # LeadingOnes: not solved within 50 evaluations
+    Algorithm(name, budget=50, seed=0)(problem)
+    assert problem.state.evaluations == 50
+
+
+def test_stops_at_the_optimum():
+    problem = _pbo(fid=1, dimension=8)
+    Algorithm("ovlr", budget_factor=500, seed=0)(problem)
+    assert problem.state.optimum_found and problem.state.evaluations < 4000
+
+
+@pytest.mark.parametrize("problem", [
+    ioh.get_problem(1, 1, 3, ioh.ProblemClass.BBOB),
+    ioh.get_problem(31, 1, 4, ioh.ProblemClass.INTEGER),
+    binpacking(triplet_instance(9, seed=0), encoding="keys").problem,
+    binpacking(triplet_instance(9, seed=0), encoding="assignment").problem,
+], ids=["bbob", "integer", "binpack-keys", "binpack-assignment"])
+def test_infers_the_space_of_any_problem_kind(problem):
+    Algorithm("ovlr", budget=40, seed=0)(problem)
+    assert problem.state.evaluations == 40
+    assert np.isfinite(problem.state.current_best.y)
+
+
+def test_repetitions_differ_and_reruns_repeat():
+    def best_values(algorithm):
+        problem, values = _pbo(fid=2, dimension=32), []
+        for _ in range(3):
+            algorithm(problem)
+            values.append(problem.state.current_best.y)
+            problem.reset()
+        return values
+
+    first = best_values(Algorithm("ovlr", budget=64, seed=1))
+    assert len(set(first)) > 1
+    assert first == best_values(Algorithm("ovlr", budget=64, seed=1))
+
+
+def test_bad_arguments_raise():
+    with pytest.raises(ValueError, match="exactly one"):
+        Algorithm("ovlr")
+    with pytest.raises(ValueError, match="known names"):
+        Algorithm("simulated-annealing", budget=10)
+    with pytest.raises(ValueError, match="positive"):
+        Algorithm("ovlr", budget=0)
+
+
+def _experiment_runs(tmp_path, njobs):
+    algorithm = Algorithm("ovlr", budget_factor=4, seed=0)
+    experiment = ioh.Experiment(
+        algorithm, fids=[1, 2], iids=[1], dims=[16], reps=2, problem_class=ioh.ProblemClass.PBO,
+        njobs=njobs, output_directory=str(tmp_path), folder_name=f"jobs{njobs}",
+        zip_output=False, run_attributes=["run_seed"], logged_attributes=["sigma", "generations"])
+    experiment()
+    import iohinspector
+
+    manager = iohinspector.DataManager()
+    manager.add_folder(str(tmp_path / f"jobs{njobs}"))
+    frame = manager.load(monotonic=True, include_meta_data=True)
+    return frame.sort(["function_id", "run_id", "evaluations"])
+
+
+def test_inside_ioh_experiment_with_watched_attributes_and_njobs(tmp_path):
+    single = _experiment_runs(tmp_path, njobs=1)
+    parallel = _experiment_runs(tmp_path, njobs=2)
+    assert single["data_id"].n_unique() == 4
+    assert {"sigma", "generations"} <= set(single.columns)
+    columns = ["function_id", "evaluations", "raw_y"]
+    assert single.select(columns).equals(parallel.select(columns))
