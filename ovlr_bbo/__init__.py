@@ -1,5 +1,6 @@
 """ovlr-bbo: black-box optimization with output-level variance-reduced likelihood ratios."""
 
+from . import nevergrad as _nevergrad  # registers OVLR, DiscreteOVLR, ContinuousOVLR in nevergrad
 from . import shaping, spaces
 from .ask_tell import AskTellOptimizer, Best
 from .estimator import OutputEstimator

@@ -1,3 +1,6 @@
+import re
+from pathlib import Path
+
 """OVLR inside nevergrad: registry, nevergrad's own optimizer tests, parametrizations, executors."""
 
 from __future__ import annotations
@@ -200,26 +203,14 @@ def test_minimize_with_process_pool(batch_mode):
     assert sphere_objective(recommendation.value) < sphere_objective(np.zeros(2))
 
 
-README_EXAMPLE = """
-import nevergrad as ng
-import ovlr_bbo.nevergrad  # registers OVLR, DiscreteOVLR, ContinuousOVLR
-
-def train(learning_rate: float, batch_size: int, activation: str) -> float:
-    return (learning_rate - 0.01) ** 2 * 1e4 + abs(batch_size - 64) / 64 + (activation != "gelu")
-
-parametrization = ng.p.Instrumentation(
-    learning_rate=ng.p.Log(lower=1e-4, upper=1.0),
-    batch_size=ng.p.Scalar(lower=8, upper=256).set_integer_casting(),
-    activation=ng.p.Choice(["relu", "tanh", "gelu"]),
-)
-optimizer = ng.optimizers.registry["OVLR"](parametrization, budget=400)
-recommendation = optimizer.minimize(train)
-print(recommendation.kwargs)
-"""
+def _readme_example() -> str:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    blocks = re.findall(r"```python\n(.*?)```", readme, flags=re.S)
+    return next(block for block in blocks if 'registry["OVLR"]' in block)
 
 
 def test_readme_example():
     namespace: dict = {}
-    exec(compile(README_EXAMPLE, "README.md", "exec"), namespace)
+    exec(compile(_readme_example(), "README.md", "exec"), namespace)
     found = namespace["recommendation"].kwargs
     assert namespace["train"](**found) < namespace["train"](1.0, 8, "relu")
