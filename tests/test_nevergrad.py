@@ -1,13 +1,13 @@
-import re
-from pathlib import Path
 
 """OVLR inside nevergrad: registry, nevergrad's own optimizer tests, parametrizations, executors."""
 
 from __future__ import annotations
 
 import inspect
+import re
 import types
 from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 from unittest import SkipTest
 
 import nevergrad as ng
