@@ -71,11 +71,23 @@ class DiscreteLevels:
         return table
 
     def clip(self, probabilities: np.ndarray, floor: float) -> np.ndarray:
-        """Probabilities kept at least ``floor`` (and at most ``1 - floor`` for a bit), renormed.
-
-        For two values this is exactly clipping ``p`` to ``[floor, 1 - floor]``."""
-        clipped = np.where(self.invalid, 0.0, np.maximum(probabilities, floor))
-        return clipped / clipped.sum(axis=1, keepdims=True)
+        """Each row projected onto the probabilities that are all at least ``floor``: entries
+        below it are raised to ``floor`` and the others scaled down to keep the sum 1 (repeated
+        while that pushes more entries below ``floor``). For two values this is exactly
+        clipping ``p`` to ``[floor, 1 - floor]``. Needs ``floor * counts <= 1``."""
+        valid = ~self.invalid
+        p = np.where(valid, probabilities, 0.0)
+        raised = np.zeros_like(valid)
+        for _ in range(p.shape[1]):
+            newly_low = valid & ~raised & (p < floor)
+            if not newly_low.any():
+                break
+            raised |= newly_low
+            rest = np.where(raised, 0.0, p)
+            left = 1.0 - floor * raised.sum(axis=1, keepdims=True)
+            total = rest.sum(axis=1, keepdims=True)
+            p = np.where(raised, floor, rest * left / np.where(total > 0, total, 1.0))
+        return p
 
 
 def discrete_levels(space: Space) -> DiscreteLevels | None:

@@ -1,0 +1,132 @@
+"""Each baseline shown to work on a problem it should solve (small sizes, fixed seeds)."""
+
+from __future__ import annotations
+
+import doctest
+
+import numpy as np
+import pytest
+
+import ovlr_bbo.baselines as baselines
+from ovlr_bbo import spaces
+from ovlr_bbo.baselines import cem, cmaes, evolutionary, nevergrad_adapter, reinforce
+from ovlr_bbo.optimizers import make_optimizer
+
+
+def onemax(X: np.ndarray) -> np.ndarray:
+    return X.sum(axis=1)
+
+
+def evaluations_to_optimum(opt, f, target: float, budget: int) -> int | None:
+    """Evaluations an optimizer (maximizing ``f``) needs to reach ``target``; None if it fails."""
+    while opt.evaluations < budget:
+        X = opt.ask()
+        opt.tell(X, f(X))
+        if opt.best.score >= target:
+            return opt.evaluations
+    return None
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_cmaes_reaches_1e8_on_a_shifted_10d_sphere(seed):
+    optimum = np.linspace(-3.0, 3.0, 10)
+    opt = make_optimizer("cmaes", spaces.Box(dimension=10), seed=seed)
+    while opt.best.score > 1e-8 and opt.evaluations < 5000:
+        X = opt.ask()
+        opt.tell(X, ((X - optimum) ** 2).sum(axis=1))
+    assert opt.best.score <= 1e-8, f"{opt.best.score:.3g} after {opt.evaluations} evaluations"
+
+
+def test_cmaes_leaves_numpy_global_random_state_alone():
+    np.random.seed(123)  # noqa: NPY002 (the global state is the subject)
+    before = np.random.get_state()[1].copy()  # noqa: NPY002
+    make_optimizer("cmaes", spaces.Box(dimension=4), seed=0).minimize(
+        lambda X: (X**2).sum(axis=1), budget=200, batch=True)
+    np.testing.assert_array_equal(np.random.get_state()[1], before)  # noqa: NPY002
+
+
+def test_ea_solves_onemax32_within_10_n_ln_n_on_most_seeds():
+    n = 32
+    limit = int(10 * n * np.log(n))  # 1109
+    needed = [evaluations_to_optimum(make_optimizer("ea", spaces.Binary(n), seed=seed,
+                                                    maximize=True), onemax, n, limit)
+              for seed in range(5)]
+    assert sum(e is not None for e in needed) >= 4, needed
+
+
+def test_rls_solves_onemax32():
+    opt = make_optimizer("rls", spaces.Binary(32), seed=0, maximize=True)
+    assert evaluations_to_optimum(opt, onemax, 32, 1109) is not None
+
+
+@pytest.mark.parametrize("name", ["ea", "rls"])
+def test_one_fifth_rule_converges_on_a_sphere(name):
+    optimum = np.linspace(-2.0, 2.0, 5)
+    opt = make_optimizer(name, spaces.Box(-5, 5, dimension=5), seed=0)
+    best = opt.minimize(lambda x: float(((x - optimum) ** 2).sum()), budget=2000)
+    assert best.score < 1e-10
+
+
+@pytest.mark.parametrize("name", ["cem", "cem-seed", "reinforce"])
+def test_beats_random_search_on_onemax32(name):
+    for seed in range(3):
+        learned = make_optimizer(name, spaces.Binary(32), seed=seed, maximize=True)
+        rand = make_optimizer("random", spaces.Binary(32), seed=seed, maximize=True)
+        scores = [o.minimize(onemax, budget=512, batch=True).score for o in (learned, rand)]
+        assert scores[0] > scores[1], scores
+
+
+def first_fit_objective(weights: np.ndarray, capacity: int):
+    """Bin packing by random keys: First Fit in the candidate's item order; the objective
+    ``bins + (1 - mean (load / C)^2)`` breaks ties between packings (REFERENCE.md section 3)."""
+
+    def objective(order: np.ndarray) -> float:
+        loads: list[int] = []
+        for item in order:
+            fit = next((b for b, load in enumerate(loads) if load + weights[item] <= capacity),
+                       None)
+            if fit is None:
+                loads.append(int(weights[item]))
+            else:
+                loads[fit] += int(weights[item])
+        fill = np.asarray(loads) / capacity
+        return len(loads) + 1.0 - float(np.mean(fill**2))
+
+    return objective
+
+
+def test_cem_beats_random_search_on_small_bin_packing():
+    weights = np.random.default_rng(7).integers(20, 101, size=30)  # Falkenauer-uniform style
+    objective = first_fit_objective(weights, capacity=150)
+    space = spaces.Permutation(30)
+    cem_scores = [make_optimizer("cem", space, seed=s).minimize(objective, 1000).score
+                  for s in range(3)]
+    random_scores = [make_optimizer("random", space, seed=s).minimize(objective, 1000).score
+                     for s in range(3)]
+    assert np.mean(cem_scores) < np.mean(random_scores), (cem_scores, random_scores)
+
+
+def test_nevergrad_adapter_solves_onemax32():
+    opt = make_optimizer("ng:DiscreteLenglerOnePlusOne", spaces.Binary(32), seed=0,
+                         maximize=True, budget=512)
+    assert opt.minimize(onemax, budget=512, batch=True).score == 32
+
+
+def test_nevergrad_adapter_uses_integer_casting_for_discrete_spaces():
+    space = spaces.Integer(-3, 3, dimension=4)
+    parametrization = nevergrad_adapter.make_parametrization(space)
+    assert np.asarray(parametrization.value).dtype.kind == "i"
+    np.testing.assert_array_equal(parametrization.bounds[0], space.lb)
+
+
+def test_cem_seed_setting_is_the_seed_repositorys():
+    opt = make_optimizer("cem-seed", spaces.Binary(10), seed=0)
+    assert (opt.popsize, opt.n_elites, opt.smoothing, opt.probability_floor) == (32, 8, 0.7, 1e-3)
+    opt.minimize(lambda X: X.sum(axis=1), budget=32 * 40, batch=True)
+    assert opt.probabilities[:, 1].min() == pytest.approx(1e-3)  # clipped, not 0
+
+
+@pytest.mark.parametrize("module", [cem, cmaes, evolutionary, nevergrad_adapter, reinforce])
+def test_docstring_examples_run(module):
+    result = doctest.testmod(module, extraglobs={"baselines": baselines})
+    assert result.failed == 0 and result.attempted > 0
