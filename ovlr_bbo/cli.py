@@ -1,0 +1,118 @@
+"""The ``ovlr-bbo`` command: ``bench``, ``report`` and ``list``.
+
+    ovlr-bbo bench paper-pbo --workers 2
+    ovlr-bbo bench my.toml --optimizers ovlr,cmaes --seeds 0-4 --out runs/mine --resume
+    ovlr-bbo report runs/paper-pbo
+    ovlr-bbo list
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+__all__ = ["main", "build_parser"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``ovlr-bbo``."""
+    parser = argparse.ArgumentParser(prog="ovlr-bbo", description="Benchmark black-box "
+                                     "optimizers on IOH problems and bin packing.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    bench = commands.add_parser("bench", help="run a preset or a TOML configuration")
+    bench.add_argument("config", metavar="PRESET_OR_CONFIG",
+                       help="a preset name (see `ovlr-bbo list`) or a path to a .toml file")
+    bench.add_argument("--optimizers", help="comma-separated optimizer labels to run")
+    bench.add_argument("--seeds", help="seeds, e.g. 0-14 or 0,3,7")
+    bench.add_argument("--budget", type=int, help="evaluations per run (overrides the config)")
+    bench.add_argument("--out", help="output folder (default: runs/<preset or file name>)")
+    bench.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                       help="parallel runs (default: number of CPUs)")
+    bench.add_argument("--executor", choices=("local", "ray"), default="local")
+    bench.add_argument("--address", help="Ray cluster address (default: start a local Ray)")
+    bench.add_argument("--resume", action="store_true",
+                       help="keep the runs already in --out and run only the missing ones")
+    bench.add_argument("--retry-failed", action="store_true",
+                       help="with --resume, also rerun runs recorded as failed")
+    bench.add_argument("--no-progress", action="store_true", help="no progress bar")
+    report = commands.add_parser("report", help="rebuild table and report of a run folder")
+    report.add_argument("folder", help="a folder written by `ovlr-bbo bench`")
+    commands.add_parser("list", help="show presets, problem forms and optimizers")
+    return parser
+
+
+def _bench(args: argparse.Namespace) -> int:
+    from .bench import load_config, run_bench
+    from .bench.config import parse_int_list
+    from .bench.report import headline_table, overall_table
+
+    config = load_config(args.config)
+    if args.optimizers:
+        config = config.select_optimizers([s.strip() for s in args.optimizers.split(",") if s])
+    if args.seeds:
+        config.seeds = parse_int_list(args.seeds, "--seeds")
+    if args.budget is not None:
+        config = config.with_budget(args.budget)
+    out = Path(args.out or Path("runs") / config.name)
+    result = run_bench(config, out, workers=args.workers, executor=args.executor,
+                       address=args.address, resume=args.resume,
+                       retry_failed=args.retry_failed, progress=not args.no_progress)
+    print(f"\n{headline_table(result.records)}\n\n{overall_table(result.records)}\n")
+    print(f"{result.executed} runs executed, {result.skipped} already done, "
+          f"{len(result.failed)} failed.")
+    print(f"IOH data:  {result.out / 'ioh'}  (IOHanalyzer / iohinspector)")
+    print(f"table:     {result.table}")
+    print(f"report:    {result.report / 'summary.md'}")
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from .bench.runner import rebuild
+
+    result = rebuild(args.folder)
+    print(f"{len(result.records)} runs; table: {result.table}; "
+          f"report: {result.report / 'summary.md'}")
+    return 0
+
+
+def _list() -> int:
+    from .bench.config import SUITES, load_config, preset_names
+    from .bench.run import optimizer_registry
+
+    print("presets:")
+    for name in preset_names():
+        print(f"  {name:12s} {load_config(name).description}")
+    print(f"problem suites (config 'suite'): {', '.join(SUITES)}")
+    try:
+        from .problems import PROBLEM_FORMS
+
+        print("problem names:\n  " + "\n  ".join(PROBLEM_FORMS))
+    except ImportError:
+        pass
+    _, names = optimizer_registry()
+    print(f"optimizers: {', '.join(names)}, ng:<any nevergrad optimizer name>")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``ovlr-bbo`` console script."""
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "bench":
+            return _bench(args)
+        if args.command == "report":
+            return _report(args)
+        return _list()
+    except (ValueError, TypeError) as error:
+        print(f"ovlr-bbo: error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("\novlr-bbo: interrupted; finished runs are kept, continue with --resume",
+              file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
