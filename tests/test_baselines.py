@@ -11,6 +11,7 @@ import ovlr_bbo.baselines as baselines
 from ovlr_bbo import spaces
 from ovlr_bbo.baselines import cem, cmaes, evolutionary, nevergrad_adapter, reinforce
 from ovlr_bbo.optimizers import make_optimizer
+from ovlr_bbo.problems.binpacking import bin_loads, first_fit, packing_objective, uniform_instance
 
 
 def onemax(X: np.ndarray) -> np.ndarray:
@@ -76,34 +77,22 @@ def test_beats_random_search_on_onemax32(name):
         assert scores[0] > scores[1], scores
 
 
-def first_fit_objective(weights: np.ndarray, capacity: int):
-    """Bin packing by random keys: First Fit in the candidate's item order; the objective
-    ``bins + (1 - mean (load / C)^2)`` breaks ties between packings (REFERENCE.md section 3)."""
+def test_cem_beats_random_search_on_small_bin_packing():
+    instance = uniform_instance(40, seed=7)  # Falkenauer-style: U{20..100}, capacity 150
 
     def objective(order: np.ndarray) -> float:
-        loads: list[int] = []
-        for item in order:
-            fit = next((b for b, load in enumerate(loads) if load + weights[item] <= capacity),
-                       None)
-            if fit is None:
-                loads.append(int(weights[item]))
-            else:
-                loads[fit] += int(weights[item])
-        fill = np.asarray(loads) / capacity
-        return len(loads) + 1.0 - float(np.mean(fill**2))
+        """First Fit in the candidate's item order (random keys); ``bins + (1 - F)``."""
+        loads = bin_loads(instance.weights, first_fit(instance, order))
+        return float(packing_objective(loads, instance.capacity))
 
-    return objective
-
-
-def test_cem_beats_random_search_on_small_bin_packing():
-    weights = np.random.default_rng(7).integers(20, 101, size=30)  # Falkenauer-uniform style
-    objective = first_fit_objective(weights, capacity=150)
-    space = spaces.Permutation(30)
+    space = spaces.Permutation(instance.n_items)
     cem_scores = [make_optimizer("cem", space, seed=s).minimize(objective, 1000).score
                   for s in range(3)]
     random_scores = [make_optimizer("random", space, seed=s).minimize(objective, 1000).score
                      for s in range(3)]
     assert np.mean(cem_scores) < np.mean(random_scores), (cem_scores, random_scores)
+    # measured: CEM packs 2 of these 3 runs into 18 bins (the L2 bound), random search none
+    assert min(np.floor(cem_scores)) < min(np.floor(random_scores)), (cem_scores, random_scores)
 
 
 def test_nevergrad_adapter_solves_onemax32():
