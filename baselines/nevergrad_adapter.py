@@ -117,6 +117,10 @@ class NevergradOptimizer(AskTellOptimizer):
         for candidate, loss in zip(memo, losses, strict=True):
             self.optimizer.tell(candidate, float(loss))
 
+    def _discard(self, candidates: np.ndarray, memo: Any) -> None:
+        for candidate in memo:  # nevergrad ranks non-finite losses last and expects every tell
+            self.optimizer.tell(candidate, float("inf"))
+
     def _recommend(self) -> np.ndarray | None:
         """nevergrad's recommendation (None before anything was told)."""
         if self.optimizer.num_tell == 0:

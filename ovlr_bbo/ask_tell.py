@@ -65,6 +65,11 @@ class AskTellOptimizer(ABC):
     def _tell(self, candidates: np.ndarray, losses: np.ndarray, memo: Any) -> None:
         """Learn from finite ``losses`` (lower is better) of a batch returned by ``_ask``."""
 
+    def _discard(self, candidates: np.ndarray, memo: Any) -> None:
+        """A batch whose every score was NaN or inf, so nothing can be learned from it; wrappers
+        of libraries that expect every asked candidate back (nevergrad) report it here."""
+        return None
+
     def _recommend(self) -> np.ndarray | None:
         """What the optimizer proposes now; the best seen by default."""
         return None
@@ -102,6 +107,7 @@ class AskTellOptimizer(ABC):
         if not finite.any():
             warnings.warn("every score of this batch is NaN or inf; the batch is skipped",
                           RuntimeWarning, stacklevel=3)
+            self._discard(asked, memo)
             return
         best = int(np.argmin(np.where(finite, losses, np.inf)))
         if losses[best] < self._best_loss:
