@@ -170,3 +170,12 @@ def test_sine_command_prints_a_markdown_table(capsys):
     assert table[0].startswith("| init offset | method |")
     assert len(table) == 2 + 3 * 4  # header, rule, 3 inits x 4 methods
     assert not any(math.isnan(float(line.split("|")[4].split("±")[0])) for line in table[2:])
+
+
+def test_module_docstring_example_runs():
+    import doctest
+
+    import ovlr_bbo.training
+
+    result = doctest.testmod(ovlr_bbo.training)
+    assert result.attempted > 0 and result.failed == 0
