@@ -6,11 +6,13 @@ backward pass. Parameter-space LR perturbs *every weight* with the same ``2 * n_
 samples and evaluates the network once per perturbation, either all at once with
 ``torch.func.vmap`` (fast, memory grows with samples x parameters) or one by one in a loop.
 
-Peak memory is the peak of tensor bytes allocated during the step above what was alive before it,
-from the allocation and free events of ``torch.profiler`` (``profile_memory=True``), replayed in
-time order. It counts every tensor allocated by PyTorch on the CPU (temporaries inside an op
-included), not the allocator's cache or Python objects. Time is the median wall time of
-``steps`` steps after one warm-up step, measured without the profiler.
+Peak memory: the gradients are set to ``None``, then the step (estimate + optimizer step) runs
+under ``torch.profiler`` (``profile_memory=True``) and its allocation and free events are replayed
+in time order. "step" is the peak of tensor bytes allocated by the step (gradient buffers and every
+temporary, including those inside an op); "total" adds what was alive before it (weights and
+batch), which is what ``torch.cuda.max_memory_allocated`` would show on a GPU. Neither counts the
+allocator's cache or Python objects. Time: median wall time of ``steps`` steps (gradient reset
+included) after one warm-up step, measured without the profiler.
 """
 
 from __future__ import annotations
@@ -68,8 +70,11 @@ def parameter_lr_backward(model: torch.nn.Module, inputs: torch.Tensor, labels: 
         p.grad = gradient[name] if p.grad is None else p.grad + gradient[name]
 
 
-def peak_step_bytes(step: Callable[[], None]) -> int:
-    """Peak tensor bytes allocated by ``step()`` above the level before it (see module doc)."""
+def peak_step_bytes(step: Callable[[], None], reset: Callable[[], None] | None = None) -> int:
+    """Peak tensor bytes allocated by ``step()`` above the level before it, after ``reset()``
+    (run outside the measurement; see the module doc)."""
+    if reset is not None:
+        reset()
     with profile(activities=[ProfilerActivity.CPU], profile_memory=True) as profiler:
         step()
     events = [event for event in profiler.profiler.kineto_results.events()
@@ -81,12 +86,16 @@ def peak_step_bytes(step: Callable[[], None]) -> int:
     return peak
 
 
-def step_seconds(step: Callable[[], None], steps: int) -> float:
-    """Median wall time of ``steps`` calls after one warm-up call."""
+def step_seconds(step: Callable[[], None], steps: int,
+                 reset: Callable[[], None] | None = None) -> float:
+    """Median wall time of ``reset(); step()`` over ``steps`` calls after one warm-up call."""
+    reset = reset or (lambda: None)
+    reset()
     step()
     times = []
     for _ in range(steps):
         start = time.perf_counter()
+        reset()
         step()
         times.append(time.perf_counter() - start)
     return statistics.median(times)
@@ -94,6 +103,7 @@ def step_seconds(step: Callable[[], None], steps: int) -> float:
 
 def _training_steps(model: torch.nn.Module, inputs: torch.Tensor, labels: torch.Tensor,
                     sigma: float, n_pairs: int, seed: int) -> dict[str, Callable[[], None]]:
+    """Name -> one training step (gradient estimate + optimizer step) that expects no gradients."""
     optimizer = torch.optim.SGD(model.parameters(), lr=0.0)  # lr 0: every step sees the same model
     criterion = OVLRLoss(lambda z, t: F.cross_entropy(z, t, reduction="none"), sigma=sigma,
                          n_pairs=n_pairs, generator=torch.Generator().manual_seed(seed))
@@ -101,7 +111,6 @@ def _training_steps(model: torch.nn.Module, inputs: torch.Tensor, labels: torch.
 
     def with_step(backward: Callable[[], None]) -> Callable[[], None]:
         def step() -> None:
-            optimizer.zero_grad(set_to_none=True)
             backward()
             optimizer.step()
         return step
@@ -118,18 +127,26 @@ def _training_steps(model: torch.nn.Module, inputs: torch.Tensor, labels: torch.
 
 def cost_rows(width: int = 512, depth: int = 3, batch: int = 128, n_inputs: int = 784,
               n_pairs: int = 100, sigma: float = 0.5, steps: int = 5, seed: int = 0) -> list[dict]:
-    """One row per method: median ms per step, peak MiB, and both as multiples of backprop."""
+    """One row per method: median ms per step, peak MiB (step and total), and time and total
+    memory as multiples of backprop."""
     torch.manual_seed(seed)
     model = mlp(n_inputs, width, depth, 10)
     inputs, labels = torch.randn(batch, n_inputs), torch.randint(0, 10, (batch,))
     n_params = sum(p.numel() for p in model.parameters())
+    resident = sum(t.numel() * t.element_size() for t in (*model.parameters(), inputs, labels))
+
+    def reset() -> None:
+        model.zero_grad(set_to_none=True)
+
     rows = []
     for name, step in _training_steps(model, inputs, labels, sigma, n_pairs, seed).items():
-        rows.append({"method": name, "ms / step": 1e3 * step_seconds(step, steps),
-                     "peak MiB": peak_step_bytes(step) / 2**20})
+        step_peak = peak_step_bytes(step, reset)
+        rows.append({"method": name, "ms / step": 1e3 * step_seconds(step, steps, reset),
+                     "peak MiB (step)": step_peak / 2**20,
+                     "peak MiB (total)": (step_peak + resident) / 2**20})
     for row in rows:
         row["time x backprop"] = row["ms / step"] / rows[0]["ms / step"]
-        row["memory x backprop"] = row["peak MiB"] / rows[0]["peak MiB"]
+        row["memory x backprop"] = row["peak MiB (total)"] / rows[0]["peak MiB (total)"]
         row["setting"] = (f"MLP {n_inputs}-{width}x{depth}-10 ({n_params:,} params), batch {batch}"
                           f", {2 * n_pairs} samples" if row is rows[0] else "")
     return rows
