@@ -1,9 +1,11 @@
-"""The ``ovlr-bbo`` command: ``bench``, ``report`` and ``list``.
+"""The ``ovlr-bbo`` command: ``bench``, ``report``, ``list``, ``speed`` and ``train-demo``.
 
     ovlr-bbo bench paper-pbo --workers 2
     ovlr-bbo bench my.toml --optimizers ovlr,cmaes --seeds 0-4 --out runs/mine --resume
     ovlr-bbo report runs/paper-pbo
     ovlr-bbo list
+    ovlr-bbo speed --dims 32,256                # optimizer overhead per evaluation
+    ovlr-bbo train-demo sine                    # OVLR training on a non-differentiable loss
 """
 
 from __future__ import annotations
@@ -40,7 +42,22 @@ def build_parser() -> argparse.ArgumentParser:
     report = commands.add_parser("report", help="rebuild table and report of a run folder")
     report.add_argument("folder", help="a folder written by `ovlr-bbo bench`")
     commands.add_parser("list", help="show presets, problem forms and optimizers")
+    commands.add_parser("speed", help="overhead per evaluation and peak memory of the "
+                        "optimizers (ovlr-bbo speed --help)")
+    commands.add_parser("train-demo", help="training on non-differentiable losses: sine, digits "
+                        "or cost (ovlr-bbo train-demo --help)")
     return parser
+
+
+def _delegated(command: str, argv: list[str]) -> int:
+    """``speed`` and ``train-demo`` have parsers of their own; hand them the rest of argv."""
+    if command == "speed":
+        from .speed import main as speed_main
+
+        return int(speed_main(argv) or 0)
+    from .training_demos import main as demo_main
+
+    return int(demo_main(argv) or 0)
 
 
 def _bench(args: argparse.Namespace) -> int:
@@ -98,6 +115,9 @@ def _list() -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``ovlr-bbo`` console script."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv and argv[0] in ("speed", "train-demo"):
+        return _delegated(argv[0], argv[1:])
     args = build_parser().parse_args(argv)
     try:
         if args.command == "bench":

@@ -231,7 +231,7 @@ DEMOS: dict[str, Callable[[argparse.Namespace], str]] = {
 def main(argv: Sequence[str] | None = None) -> None:
     """``python -m ovlr_bbo.training_demos {sine,digits,cost} [--seeds 0,1,2] [--steps N]
     [--threads 1]``."""
-    parser = argparse.ArgumentParser(prog="python -m ovlr_bbo.training_demos",
+    parser = argparse.ArgumentParser(prog="ovlr-bbo train-demo",
                                      description="OVLR training examples; each prints a table.")
     parser.add_argument("demo", choices=sorted(DEMOS))
     parser.add_argument("--seeds", default="0,1,2", help="comma-separated seeds (cost: the first)")
