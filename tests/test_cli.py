@@ -120,3 +120,8 @@ def test_killed_run_resumes_to_the_same_table(reference, config_file, tmp_path):
                  "--no-progress"]) == 0
     assert table_without_times(out / "results.csv") == table_without_times(
         reference / "results.csv")
+
+
+def test_train_demo_subcommand_delegates(capsys):
+    assert main(["train-demo", "sine", "--steps", "3", "--seeds", "0"]) == 0
+    assert "ovlr-truncated" in capsys.readouterr().out
