@@ -35,3 +35,11 @@ def test_get_shaping_by_name_or_callable():
     assert get_shaping(identity) is identity
     with pytest.raises(ValueError, match="centered_ranks"):
         get_shaping("ranks")
+
+
+def test_centered_ranks_match_scipy_average_ranks():
+    from scipy.stats import rankdata
+
+    losses = np.random.default_rng(3).integers(0, 5, size=40).astype(float)
+    expected = (rankdata(losses) - 1) / (losses.size - 1) - 0.5
+    np.testing.assert_allclose(centered_ranks(losses), expected)
