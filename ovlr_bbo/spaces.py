@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-__all__ = ["Space", "Box", "Binary", "Integer", "Categorical", "Permutation"]
+__all__ = ["Space", "Box", "RandomKeys", "Binary", "Integer", "Categorical", "Permutation"]
 
 
 class Space(ABC):
@@ -132,6 +132,18 @@ class Box(Space):
         u = np.where(self.bounded, rng.uniform(-1.0, 1.0, (n, self.dimension)),
                      rng.standard_normal((n, self.dimension)))
         return self.decode(u)
+
+
+class RandomKeys(Box):
+    """Keys in ``[0, 1]^n`` whose meaning is their order (the random-key encoding of orderings,
+    as bin packing by First Fit over ``argsort(keys)`` uses). Candidates are the keys themselves;
+    local moves swap two keys instead of stepping one."""
+
+    def __init__(self, n: int):
+        super().__init__(0.0, 1.0, dimension=int(n))
+
+    def __repr__(self) -> str:
+        return f"RandomKeys({self.dimension})"
 
 
 class Integer(Space):

@@ -27,7 +27,7 @@ import zlib
 import ioh
 import numpy as np
 
-from ovlr_bbo.spaces import Box, Integer, Space
+from ovlr_bbo.spaces import Integer, RandomKeys, Space
 
 from .benchmark import BenchmarkProblem
 from .binpacking import BinPackingInstance, bin_loads, first_fit_decreasing
@@ -217,7 +217,7 @@ def binpacking(
 ) -> BenchmarkProblem:
     """A bin packing :class:`BenchmarkProblem` named ``binpack-<instance>-<encoding>``.
 
-    ``encoding="keys"``: :class:`BinPackingKeys` on ``Box(0, 1, dimension=n)``, decoded by
+    ``encoding="keys"``: :class:`BinPackingKeys` on ``RandomKeys(n)`` (keys in [0, 1]), decoded by
     ``decoder`` (``"first_fit"`` or ``"best_fit"``, which appends ``-bestfit`` to the name).
     ``encoding="assignment"``: :class:`BinPackingAssignment` on ``Integer(0, K - 1, dimension=n)``
     with ``K = n_bins`` (default: the First Fit Decreasing bin count, see
@@ -226,7 +226,7 @@ def binpacking(
     n = instance.n_items
     if encoding == "keys":
         problem = BinPackingKeys(instance, decoder)
-        space: Space = Box(0.0, 1.0, dimension=n)
+        space: Space = RandomKeys(n)
         suffix = "-bestfit" if decoder == "best_fit" else ""
     elif encoding == "assignment":
         problem = BinPackingAssignment(instance, n_bins)

@@ -13,7 +13,7 @@ from typing import Any
 import ioh
 import numpy as np
 
-from ovlr_bbo.spaces import Binary, Box, Integer, Space
+from ovlr_bbo.spaces import Binary, Box, Integer, RandomKeys, Space
 
 from .benchmark import BenchmarkProblem
 
@@ -29,7 +29,12 @@ SUITES: dict[str, ioh.ProblemClass] = {
 
 
 def space_of(problem: Any) -> Space:
-    """The search space matching an ioh problem's variable type and bounds."""
+    """The search space matching an ioh problem's variable type and bounds (random keys for the
+    key encoding of bin packing)."""
+    from .binpacking_ioh import BinPackingKeys
+
+    if isinstance(problem, BinPackingKeys):
+        return RandomKeys(problem.meta_data.n_variables)
     lb, ub = np.asarray(problem.bounds.lb), np.asarray(problem.bounds.ub)
     if isinstance(problem, ioh.problem.IntegerSingleObjective):
         if (lb == 0).all() and (ub == 1).all():

@@ -112,7 +112,7 @@ def test_binpacking_spaces_and_optimum() -> None:
     keys = binpacking(instance, "keys")
     assignment = binpacking(instance, "assignment")
     ffd_bins = int(first_fit_decreasing(instance).max()) + 1
-    assert repr(keys.space) == "Box(0, 1, dimension=12)" and not keys.maximize
+    assert repr(keys.space) == "RandomKeys(12)" and not keys.maximize
     assert isinstance(assignment.space, Integer)
     assert assignment.space.ub.tolist() == [ffd_bins - 1] * 12
     assert keys.optimum == assignment.optimum == 4.0
