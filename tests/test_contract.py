@@ -73,8 +73,8 @@ def build(name: str, space: spaces.Space, seed: int = 0) -> AskTellOptimizer:
 def test_ask_returns_valid_candidates(name, space):
     opt = build(name, space)
     assert isinstance(opt, AskTellOptimizer)
-    for X in run_rounds(opt, 4):
-        assert X.shape == (opt.popsize, space.dimension)
+    for X in run_rounds(opt, 4):  # popsize: the most one ask returns (OVLR's polish asks one)
+        assert 1 <= len(X) <= opt.popsize and X.shape[1] == space.dimension
         assert_valid(space, X)
     assert_valid(space, opt.recommend()[None])
 

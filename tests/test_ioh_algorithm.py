@@ -33,7 +33,7 @@ def test_stops_at_the_optimum():
 ], ids=["bbob", "integer", "binpack-keys", "binpack-assignment"])
 def test_infers_the_space_of_any_problem_kind(problem):
     Algorithm("ovlr", budget=40, seed=0)(problem)
-    assert problem.state.evaluations == 40
+    assert problem.state.evaluations == 40 or problem.state.optimum_found
     assert np.isfinite(problem.state.current_best.y)
 
 

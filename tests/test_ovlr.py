@@ -56,7 +56,7 @@ def test_batch_objective_and_exact_budget():
         return X.sum(axis=1)
 
     opt.minimize(batch_f, budget=15, batch=True)
-    assert sum(calls) == 15 and calls[-1] == 15 % opt.popsize
+    assert sum(calls) == 15 and max(calls) <= opt.popsize == 6
     assert opt.evaluations == 15
 
 
@@ -101,7 +101,7 @@ def test_state_dict_and_pickle_resume_exactly(policy):
 
 
 def test_nan_and_inf_scores_count_as_worst_and_never_become_best():
-    opt = OVLR(spaces.Box(-1, 1, dimension=2), seed=0)
+    opt = OVLR(spaces.Box(-1, 1, dimension=2), seed=0, evaluate_mean=False)
     X = opt.ask()
     scores = (X ** 2).sum(1)
     scores[0], scores[1] = np.nan, -np.inf
@@ -130,7 +130,7 @@ def test_tell_errors_say_what_was_expected():
 
 
 def test_tell_does_not_mutate_inputs_and_accepts_batches_out_of_order():
-    opt = OVLR(spaces.Box(-1, 1, dimension=2), seed=0, maximize=True)
+    opt = OVLR(spaces.Box(-1, 1, dimension=2), seed=0, maximize=True, evaluate_mean=False)
     first, second = opt.ask(), opt.ask()
     scores = np.arange(len(second), dtype=float)
     opt.tell(second.copy(), scores)
@@ -158,7 +158,8 @@ def test_user_policy_module_is_checked():
         def forward(self, latent):
             return self.net(latent)
 
-    opt = OVLR(spaces.Box(-1, 1, dimension=3), policy=Generator(3), seed=0, n_outputs=4)
+    opt = OVLR(spaces.Box(-1, 1, dimension=3), policy=Generator(3), seed=0, n_outputs=4,
+               evaluate_mean=False)
     assert opt.ask().shape == (opt.popsize, 3) and opt.popsize == 4 * 2 * opt.estimator.n_pairs
     with pytest.raises(ValueError, match=r"outputs of shape \(batch, \*\(3,\)\)"):
         OVLR(spaces.Box(-1, 1, dimension=3), policy=Generator(5))
@@ -167,7 +168,8 @@ def test_user_policy_module_is_checked():
 
 
 def test_one_vjp_per_tell(monkeypatch):
-    opt = OVLR(spaces.Box(-1, 1, dimension=3), seed=0, policy="mlp", n_outputs=3)
+    opt = OVLR(spaces.Box(-1, 1, dimension=3), seed=0, policy="mlp", n_outputs=3,
+               evaluate_mean=False)
     backward_calls = []
     original = torch.Tensor.backward
 
