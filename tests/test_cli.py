@@ -75,7 +75,8 @@ def test_list_shows_presets_and_optimizers(capsys):
 
 
 @pytest.mark.parametrize("arguments, expected", [
-    (["bench", "no-such-preset"], "presets: bbob, binpacking, paper-pbo, pbo-suite"),
+    (["bench", "no-such-preset"],
+     "presets: ablation-pbo, bbob, binpacking, paper-pbo, paper-pbo-shifted, pbo-suite"),
     (["bench", "paper-pbo", "--optimizers", "ovlr,nope"], "optimizers: ovlr"),
     (["report", "/nonexistent/folder"], "no benchmark results"),
 ])
