@@ -135,15 +135,26 @@ class Box(Space):
 
 
 class RandomKeys(Box):
-    """Keys in ``[0, 1]^n`` whose meaning is their order (the random-key encoding of orderings,
-    as bin packing by First Fit over ``argsort(keys)`` uses). Candidates are the keys themselves;
-    local moves swap two keys instead of stepping one."""
+    """Keys in ``(0, 1)^n`` whose meaning is their order (the random-key encoding of orderings, as
+    bin packing by First Fit over ``argsort(keys)`` uses).
+
+    Outputs are squashed by the logistic function, which is strictly increasing: every output
+    keeps its full order in the decoded keys (clipping, as :class:`Box` does, would turn the
+    outputs beyond the bounds into ties). Local moves swap two keys instead of stepping one.
+    """
 
     def __init__(self, n: int):
         super().__init__(0.0, 1.0, dimension=int(n))
 
     def __repr__(self) -> str:
         return f"RandomKeys({self.dimension})"
+
+    def decode(self, outputs: np.ndarray) -> np.ndarray:
+        return 1.0 / (1.0 + np.exp(-np.asarray(outputs, dtype=float)))
+
+    def encode(self, candidates: np.ndarray) -> np.ndarray:
+        keys = np.clip(self.validate(candidates).astype(float), 1e-12, 1 - 1e-12)
+        return np.log(keys) - np.log1p(-keys)
 
 
 class Integer(Space):

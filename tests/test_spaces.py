@@ -12,6 +12,7 @@ ALL_SPACES = [
     spaces.Categorical(4, 3),
     spaces.Categorical(3, [2, 5, 1]),
     spaces.Permutation(7),
+    spaces.RandomKeys(4),
 ]
 
 
@@ -67,3 +68,10 @@ def test_validate_and_encode_reject_foreign_candidates():
         spaces.Binary(2).encode(np.array([[0, 2]]))
     with pytest.raises(ValueError, match="permutations"):
         spaces.Permutation(3).encode(np.array([[0, 0, 1]]))
+
+
+def test_random_keys_keep_the_order_of_any_outputs():
+    outputs = np.array([[-7.0, 3.0, 2.5, -1.5, 9.0]])  # beyond [-1, 1]: clipping would tie them
+    keys = spaces.RandomKeys(5).decode(outputs)
+    assert ((keys > 0) & (keys < 1)).all()
+    np.testing.assert_array_equal(np.argsort(keys), np.argsort(outputs))
