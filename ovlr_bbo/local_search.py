@@ -28,26 +28,37 @@ __all__ = ["PlateauSearch", "single_moves", "neighbour_output"]
 Move = tuple[int, int]
 
 
-def single_moves(space: Space, x: np.ndarray) -> list[Move]:
-    """Every single move around candidate ``x``, as ``(coordinate, argument)`` pairs."""
+def single_moves(space: Space, x: np.ndarray) -> np.ndarray:
+    """Every single move around candidate ``x``: rows ``(coordinate, argument)`` of an int array."""
     d = space.dimension
     if isinstance(space, Binary):
-        return [(i, 0) for i in range(d)]
+        return np.stack([np.arange(d), np.zeros(d, dtype=np.int64)], axis=1)
     if isinstance(space, RandomKeys | Permutation):
-        return [(i, j) for i in range(d) for j in range(i + 1, d)]
+        return np.stack(np.triu_indices(d, 1), axis=1)
     if isinstance(space, Categorical):
-        return [(i, c) for i in range(d) for c in range(int(space.counts[i])) if c != x[i]]
-    if isinstance(space, Integer):
-        return [(i, s) for i in range(d) for s in (-1, 1) if space.lb[i] <= x[i] + s <= space.ub[i]]
-    if isinstance(space, Box):
-        return [(i, s) for i in range(d) for s in (-1, 1)]
-    return []  # a space of another kind defines no moves: OVLR then runs without the polish
+        categories = np.arange(space.output_shape[1])[None, :]
+        allowed = (categories < space.counts[:, None]) & (categories != np.asarray(x)[:, None])
+        return np.stack(np.nonzero(allowed), axis=1)
+    if isinstance(space, Integer | Box):
+        steps = np.array([-1, 1])
+        allowed = np.ones((d, 2), dtype=bool)
+        if isinstance(space, Integer):
+            shifted = np.asarray(x)[:, None] + steps[None, :]
+            allowed = (shifted >= space.lb[:, None]) & (shifted <= space.ub[:, None])
+        coordinate, which = np.nonzero(allowed)
+        return np.stack([coordinate, steps[which]], axis=1)
+    return np.empty((0, 2), dtype=np.int64)  # no moves defined: OVLR runs without the polish
+
+
+def _move_ids(moves: np.ndarray) -> np.ndarray:
+    """One integer per move (arguments are >= -1), to keep the tabu list as a set of ints."""
+    return moves[:, 0].astype(np.int64) * 1_000_003 + moves[:, 1] + 1
 
 
 def neighbour_output(space: Space, x: np.ndarray, y: np.ndarray, move: Move,
                      step: float) -> np.ndarray:
     """An output that decodes to candidate ``x`` (whose output is ``y``) changed by ``move``."""
-    i, argument = move
+    i, argument = int(move[0]), int(move[1])
     if isinstance(space, RandomKeys):
         neighbour = y.copy()
         neighbour[[i, argument]] = neighbour[[argument, i]]
@@ -81,14 +92,14 @@ class PlateauSearch:
     elite_x: np.ndarray | None = None
     elite_y: np.ndarray | None = None
     elite_loss: float = np.inf
-    sweep: list[Move] = field(default_factory=list)
-    tabu_moves: set[Move] = field(default_factory=set)
+    sweep: np.ndarray = field(default_factory=lambda: np.empty((0, 2), dtype=np.int64))
+    tabu_ids: set[int] = field(default_factory=set)
     sweep_accepted: bool = False
 
     @property
     def active(self) -> bool:
         """Whether a sweep is in progress (the next ask is a single move)."""
-        return bool(self.sweep)
+        return len(self.sweep) > 0
 
     def offer(self, candidates: np.ndarray, outputs: np.ndarray, losses: np.ndarray) -> tuple[
             bool, bool]:
@@ -104,19 +115,23 @@ class PlateauSearch:
     def start(self, rng: np.random.Generator, priority: np.ndarray | None = None) -> None:
         """Begin a sweep around the elite, in random order or, with ``priority`` (one weight per
         coordinate, higher first), in a random order biased towards high-priority coordinates."""
-        moves = [m for m in single_moves(self.space, self.elite_x) if m not in self.tabu_moves]
-        if not moves and self.tabu_moves:
-            self.tabu_moves.clear()
-            moves = single_moves(self.space, self.elite_x)
+        moves = single_moves(self.space, self.elite_x)
+        if self.tabu_ids:
+            allowed = ~np.isin(_move_ids(moves), np.fromiter(self.tabu_ids, dtype=np.int64))
+            if not allowed.any():
+                self.tabu_ids.clear()
+            else:
+                moves = moves[allowed]
         keys = rng.gumbel(size=len(moves))  # Gumbel-top-k: a weighted random order
         if priority is not None:
-            keys = keys + np.log(np.maximum(priority[[i for i, _ in moves]], 1e-12))
-        self.sweep = [moves[k] for k in np.argsort(keys)]  # popped from the end: highest last
+            keys = keys + np.log(np.maximum(priority[moves[:, 0]], 1e-12))
+        self.sweep = moves[np.argsort(keys)]  # taken from the end: the highest key first
         self.sweep_accepted = False
 
     def next_output(self) -> tuple[Move, np.ndarray]:
         """The next move of the sweep and the output it leads to."""
-        move = self.sweep.pop()
+        move = (int(self.sweep[-1, 0]), int(self.sweep[-1, 1]))
+        self.sweep = self.sweep[:-1]
         return move, neighbour_output(self.space, self.elite_x, self.elite_y, move, self.step)
 
     def after_move(self, move: Move, improved: bool, replaced: bool,
@@ -125,12 +140,12 @@ class PlateauSearch:
         if replaced:
             self.sweep_accepted = True
             if improved:
-                self.tabu_moves.clear()
+                self.tabu_ids.clear()
             elif self.tabu:
-                self.tabu_moves.add(move)
+                self.tabu_ids.add(int(_move_ids(np.array([move]))[0]))
             self.start(rng, priority)  # a fresh sweep around the new elite
             return
-        if not self.sweep:  # a whole sweep without acceptance: the polish ends here
-            self.tabu_moves.clear()
+        if not self.active:  # a whole sweep without acceptance: the polish ends here
+            self.tabu_ids.clear()
             if isinstance(self.space, Box) and not isinstance(self.space, RandomKeys):
                 self.step /= 2

@@ -19,7 +19,7 @@ def test_every_single_move_changes_the_candidate_a_little(space):
     x = space.sample(rng, 1)[0]
     y = space.encode(x[None])[0]
     moves = single_moves(space, x)
-    assert moves
+    assert len(moves) > 0
     for move in moves:
         neighbour = space.decode(neighbour_output(space, x, y, move, step=0.25)[None])[0]
         changed = np.flatnonzero(neighbour != x)
@@ -39,12 +39,12 @@ def test_sweep_accepts_equal_moves_makes_them_tabu_and_ends_without_acceptance()
     improved, replaced = search.offer(space.decode(output[None]), output[None], np.array([1.0]))
     assert (improved, replaced) == (False, True)
     search.after_move(move, improved, replaced, rng)
-    assert move in search.tabu_moves and len(search.sweep) == 2  # a fresh sweep, minus the tabu
+    assert len(search.tabu_ids) == 1 and len(search.sweep) == 2  # a fresh sweep, minus the tabu
     while search.active:
         move, output = search.next_output()
         search.offer(space.decode(output[None]), output[None], np.array([2.0]))
         search.after_move(move, False, False, rng)
-    assert not search.tabu_moves
+    assert not search.tabu_ids
 
 
 def test_fruitless_sweep_halves_the_step_on_a_continuous_box():
@@ -72,7 +72,7 @@ def test_polish_starts_after_patience_and_asks_single_moves():
         sizes.append(len(X))
         opt.tell(X, np.zeros(len(X)))  # a flat objective: nothing ever improves
     assert sizes == [4, 4, 4, 1, 1, 1]  # 2 steps without improvement, then single moves
-    assert len(opt.search.tabu_moves) == 3  # on a plateau each move is accepted, then tabu
+    assert len(opt.search.tabu_ids) == 3  # on a plateau each move is accepted, then tabu
     no_polish = OVLR(spaces.Binary(8), seed=0, polish=False, evaluate_mean=False)
     for _ in range(6):
         X = no_polish.ask()
