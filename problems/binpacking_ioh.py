@@ -98,22 +98,39 @@ class _BatchCache:
         return self.values[self.cursor - 1]
 
 
-def _batch_call(problem, call_ioh, X: np.ndarray, objective) -> np.ndarray:
-    """Vectorised ``problem(X)``: precompute the values ioh will ask for, then let ioh log them."""
-    n = problem.meta_data.n_variables
-    if X.shape[1] != n:
-        raise ValueError(f"{problem.meta_data.name} expects rows of length {n}, got {X.shape[1]}")
-    # ioh skips rows with NaN/inf (returns NaN, counts nothing); keep the cache aligned with it
-    finite = np.isfinite(X).all(axis=1) if X.dtype.kind == "f" else np.ones(len(X), dtype=bool)
-    problem._cache.values = objective(X[finite]).tolist() if finite.any() else []
-    problem._cache.cursor = 0
-    try:
-        return call_ioh(X)
-    finally:
-        problem._cache.values = None
+class _BatchEvaluation:
+    """The evaluation path both encodings share (placed before the ioh base class).
+
+    ``problem(X)`` on a 2-D batch computes every row's value at once with the vectorised
+    ``objective``, then hands the rows to ioh, which counts and logs each one and asks
+    :meth:`evaluate` for its value (served from the batch's cache). Subclasses define
+    ``objective(X)`` and ``_batch_array(X)`` (dtype checks and conversion).
+    """
+
+    def evaluate(self, x: np.ndarray) -> float:
+        """Called by ioh once per evaluated row."""
+        value = self._cache.pop()
+        return float(self.objective(np.asarray(x)[None])[0]) if value is None else value
+
+    def __call__(self, x):
+        X = np.asarray(x)
+        if X.ndim != 2:
+            return super().__call__(x)
+        X = self._batch_array(X)
+        n = self.meta_data.n_variables
+        if X.shape[1] != n:
+            raise ValueError(f"{self.meta_data.name} expects rows of length {n}, got {X.shape[1]}")
+        # ioh skips rows with NaN/inf (returns NaN, counts nothing); keep the cache aligned with it
+        finite = np.isfinite(X).all(axis=1) if X.dtype.kind == "f" else np.ones(len(X), dtype=bool)
+        self._cache.values = self.objective(X[finite]).tolist() if finite.any() else []
+        self._cache.cursor = 0
+        try:
+            return super().__call__(X)
+        finally:
+            self._cache.values = None
 
 
-class BinPackingKeys(ioh.problem.RealSingleObjective):
+class BinPackingKeys(_BatchEvaluation, ioh.problem.RealSingleObjective):
     """Random-key bin packing: ``x in [0, 1]^n``, ``argsort(x)`` packed by ``decoder``.
 
     >>> from ovlr_bbo.problems.binpacking import triplet_instance
@@ -144,20 +161,12 @@ class BinPackingKeys(ioh.problem.RealSingleObjective):
         instance = self.instance
         return keys_objective(instance.weights, instance.capacity, keys, self.decoder)
 
-    def evaluate(self, x: np.ndarray) -> float:
-        """Called by ioh once per evaluated row."""
-        value = self._cache.pop()
-        return float(self.objective(np.asarray(x)[None])[0]) if value is None else value
-
-    def __call__(self, x):
-        X = np.asarray(x)
-        if X.ndim != 2:
-            return super().__call__(x)
-        X = np.ascontiguousarray(X, dtype=np.float64)
-        return _batch_call(self, super().__call__, X, self.objective)
+    @staticmethod
+    def _batch_array(X: np.ndarray) -> np.ndarray:
+        return np.ascontiguousarray(X, dtype=np.float64)
 
 
-class BinPackingAssignment(ioh.problem.IntegerSingleObjective):
+class BinPackingAssignment(_BatchEvaluation, ioh.problem.IntegerSingleObjective):
     """Direct-assignment bin packing: ``x[i]`` is the bin of item ``i``, in ``0 .. n_bins - 1``.
 
     ``n_bins`` defaults to :func:`default_bin_count` (the FFD bin count). Packings with overfull
@@ -189,19 +198,10 @@ class BinPackingAssignment(ioh.problem.IntegerSingleObjective):
         instance = self.instance
         return assignment_objective(instance.weights, instance.capacity, assignment, self.n_bins)
 
-    def evaluate(self, x: np.ndarray) -> float:
-        """Called by ioh once per evaluated row."""
-        value = self._cache.pop()
-        return float(self.objective(np.asarray(x)[None])[0]) if value is None else value
-
-    def __call__(self, x):
-        X = np.asarray(x)
-        if X.ndim != 2:
-            return super().__call__(x)
+    def _batch_array(self, X: np.ndarray) -> np.ndarray:
         if X.dtype.kind not in "iub":
             raise TypeError(f"{self.meta_data.name} takes integer bin indices, got dtype {X.dtype}")
-        X = np.ascontiguousarray(X, dtype=np.int64)
-        return _batch_call(self, super().__call__, X, self.objective)
+        return np.ascontiguousarray(X, dtype=np.int64)
 
     def loads(self, assignment: np.ndarray) -> np.ndarray:
         """Bin loads ``(n_bins,)`` of one assignment."""
