@@ -170,3 +170,14 @@ def test_measures_on_handmade_records():
     assert 0 < run_aocc(unsolved, targets) < 0.6
     (never,) = summarize([unsolved])
     assert math.isinf(never["ert"])
+
+
+def test_bins_above_table_counts_whole_bins_over_the_optimum():
+    from ovlr_bbo.bench.report import bins_above_table
+
+    def record(optimizer, best):
+        return {"suite": "binpack", "status": "ok", "problem": "binpack-triplet30-keys",
+                "optimizer": optimizer, "best": best, "optimum": 10.0}
+
+    table = bins_above_table([record("a", 10.02), record("a", 11.5), record("b", 12.3)])
+    assert "| a | 0.5 |" in table and "| b | 2 |" in table

@@ -6,8 +6,10 @@ import math
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from .figures import convergence_figures, ecdf_figure, success_figure
-from .metrics import summarize
+from .metrics import ok_records, summarize
 
 __all__ = ["write_report", "headline_table", "overall_table"]
 
@@ -58,6 +60,21 @@ def _per_problem_table(records: list[dict[str, Any]]) -> str:
     return _markdown(["problem", "optimizer", "successes", "ERT", "mean gap", "AOCC"], rows)
 
 
+def bins_above_table(records: list[dict[str, Any]]) -> str:
+    """Bin packing: mean number of bins above the optimum (or the L2 lower bound where the
+    optimum is unknown) per problem and optimizer, from each run's best ``floor(value)``."""
+    runs: dict[tuple[str, str], list[float]] = {}
+    for record in ok_records(r for r in records if r.get("suite") == "binpack"):
+        above = math.floor(record["best"]) - record["optimum"]
+        runs.setdefault((record["problem"], record["optimizer"]), []).append(above)
+    optimizers = list(dict.fromkeys(optimizer for _, optimizer in runs))
+    problems = list(dict.fromkeys(problem for problem, _ in runs))
+    rows = [[optimizer] + [_number(float(np.mean(runs[(problem, optimizer)])), 2)
+                           if (problem, optimizer) in runs else "-" for problem in problems]
+            for optimizer in optimizers]
+    return _markdown(["optimizer", *problems], rows)
+
+
 def _failures(records: list[dict[str, Any]]) -> str:
     failed = [r for r in records if r.get("status") != "ok"]
     if not failed:
@@ -78,6 +95,12 @@ targets (the final target and 20 precisions log-spaced from the worst first valu
 or 1 on discrete problems) hit by the best-so-far value, averaged over the budget."""
 
 
+def _binpacking_parts(records: list[dict[str, Any]]) -> list[str]:
+    if not any(r.get("suite") == "binpack" for r in records):
+        return []
+    return ["## Bin packing: bins above the optimum or lower bound", bins_above_table(records)]
+
+
 def write_report(root: str | Path, records: list[dict[str, Any]], config: dict[str, Any]) -> Path:
     """Write ``root/report/summary.md`` and the figures; return the report folder."""
     folder = Path(root) / "report"
@@ -94,6 +117,7 @@ def write_report(root: str | Path, records: list[dict[str, Any]], config: dict[s
         parts += ["## Successes per problem", headline_table(records),
                   "## Overall", overall_table(records),
                   "## Per problem", _per_problem_table(records), _DEFINITIONS,
+                  *_binpacking_parts(records),
                   "## Failures", _failures(records),
                   "## Figures", "\n".join(f"![{p.stem}]({p.name})" for p in figures)]
     (folder / "summary.md").write_text("\n\n".join(part for part in parts if part) + "\n")
