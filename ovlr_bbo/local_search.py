@@ -95,6 +95,14 @@ class PlateauSearch:
     sweep: np.ndarray = field(default_factory=lambda: np.empty((0, 2), dtype=np.int64))
     tabu_ids: set[int] = field(default_factory=set)
     sweep_accepted: bool = False
+    _fixed_moves: np.ndarray | None = None  # the move set where it does not depend on the elite
+
+    def _moves(self) -> np.ndarray:
+        if isinstance(self.space, Integer | Categorical):  # their moves depend on the elite
+            return single_moves(self.space, self.elite_x)
+        if self._fixed_moves is None:
+            self._fixed_moves = single_moves(self.space, self.elite_x)
+        return self._fixed_moves
 
     @property
     def active(self) -> bool:
@@ -115,7 +123,7 @@ class PlateauSearch:
     def start(self, rng: np.random.Generator, priority: np.ndarray | None = None) -> None:
         """Begin a sweep around the elite, in random order or, with ``priority`` (one weight per
         coordinate, higher first), in a random order biased towards high-priority coordinates."""
-        moves = single_moves(self.space, self.elite_x)
+        moves = self._moves()
         if self.tabu_ids:
             allowed = ~np.isin(_move_ids(moves), np.fromiter(self.tabu_ids, dtype=np.int64))
             if not allowed.any():
