@@ -142,18 +142,34 @@ class PlateauSearch:
         self.sweep = self.sweep[:-1]
         return move, neighbour_output(self.space, self.elite_x, self.elite_y, move, self.step)
 
+    @property
+    def _compass(self) -> bool:
+        """A continuous box: steps relative to the elite, so a sweep outlives an accepted move."""
+        return isinstance(self.space, Box) and not isinstance(self.space, RandomKeys)
+
     def after_move(self, move: Move, improved: bool, replaced: bool,
                    rng: np.random.Generator, priority: np.ndarray | None = None) -> None:
-        """Update tabu and sweep after a move's result was offered."""
+        """Update tabu and sweep after a move's result was offered.
+
+        Discrete spaces start a fresh sweep around each accepted elite. On a continuous box the
+        remaining steps are as valid around the new elite, so the sweep goes on (opportunistic
+        compass search, O(1) per accepted move); at its end, a sweep that accepted a move starts
+        another and one that accepted none halves the step and ends the polish.
+        """
         if replaced:
             self.sweep_accepted = True
             if improved:
                 self.tabu_ids.clear()
             elif self.tabu:
                 self.tabu_ids.add(int(_move_ids(np.array([move]))[0]))
-            self.start(rng, priority)  # a fresh sweep around the new elite
+            if not self._compass:
+                self.start(rng, priority)  # a fresh sweep around the new elite
+                return
+        if self.active:
             return
-        if not self.active:  # a whole sweep without acceptance: the polish ends here
-            self.tabu_ids.clear()
-            if isinstance(self.space, Box) and not isinstance(self.space, RandomKeys):
-                self.step /= 2
+        if self._compass and self.sweep_accepted:
+            self.start(rng, priority)
+            return
+        self.tabu_ids.clear()  # a whole sweep without acceptance: the polish ends here
+        if self._compass:
+            self.step /= 2
