@@ -11,7 +11,7 @@ Single moves, by space (all generic; none knows the objective):
 
 - Binary: flip one bit.             - Integer: one coordinate one value up or down.
 - Categorical: change one variable.  - Permutation: swap two positions.
-- RandomKeys: swap two keys.        - Box: one coordinate one ``step`` up or down (output units);
+- RandomKeys: swap two unequal keys. - Box: one coordinate one ``step`` up or down (output units);
   a sweep that finds nothing halves ``step``, which makes the polish a compass search.
 """
 
@@ -124,6 +124,9 @@ class PlateauSearch:
         """Begin a sweep around the elite, in random order or, with ``priority`` (one weight per
         coordinate, higher first), in a random order biased towards high-priority coordinates."""
         moves = self._moves()
+        if isinstance(self.space, RandomKeys):  # swapping two equal keys changes nothing
+            keys = np.asarray(self.elite_x)
+            moves = moves[keys[moves[:, 0]] != keys[moves[:, 1]]]
         if self.tabu_ids:
             allowed = ~np.isin(_move_ids(moves), np.fromiter(self.tabu_ids, dtype=np.int64))
             if not allowed.any():

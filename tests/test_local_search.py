@@ -111,3 +111,16 @@ def test_pickle_during_a_polish_resumes_exactly():
             X = other.ask()
             other.tell(X, f(X))
     np.testing.assert_array_equal(opt.ask(), clone.ask())
+
+
+def test_tied_keys_give_no_moves_so_ovlr_steps_go_on():
+    space = spaces.RandomKeys(5)
+    search = PlateauSearch(space)
+    tied = np.zeros((1, 5))  # every key equal: no swap changes the order
+    search.offer(space.decode(tied), tied, np.array([1.0]))
+    search.start(np.random.default_rng(0))
+    assert not search.active
+    half_tied = np.array([[0.0, 0.0, 1.0, 2.0, 2.0]])
+    search.offer(space.decode(half_tied), half_tied, np.array([0.5]))
+    search.start(np.random.default_rng(0))
+    assert len(search.sweep) == 10 - 2  # all pairs but the two tied ones
