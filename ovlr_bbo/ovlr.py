@@ -169,7 +169,9 @@ class OVLR(AskTellOptimizer):
             self._recentre()
         self._clamp()
         if kind == "move":
-            self.search.after_move(detail, improved, replaced, self._rng, self._priority())
+            # the priority only orders a new sweep, which starts after an accepted move at most
+            priority = self._priority() if replaced or not self.search.active else None
+            self.search.after_move(detail, improved, replaced, self._rng, priority)
             if not self.search.active:
                 self._end_of_polish()
             return
