@@ -167,7 +167,6 @@ class OVLR(AskTellOptimizer):
             self._learn_from_move(detail[0], worse=losses[0] > elite_before)
         if replaced and self.elitist and self._vector:
             self._recentre()
-        self._clamp()
         if kind == "move":
             # the priority only orders a new sweep, which starts after an accepted move at most
             priority = self._priority() if replaced or not self.search.active else None
@@ -185,6 +184,7 @@ class OVLR(AskTellOptimizer):
         self.torch_optimizer.zero_grad(set_to_none=True)
         outputs.backward(gradient / self.n_outputs)  # (E3): one VJP for the whole batch
         self.torch_optimizer.step()
+        self._clamp()
 
     def _end_of_polish(self) -> None:
         """On continuous boxes a fruitless sweep halved the polish step; the OVLR noise (and the
@@ -202,11 +202,14 @@ class OVLR(AskTellOptimizer):
             output = self.policy.output
             if isinstance(self.space, Binary):  # take the best's bits, keep the confidence
                 output.copy_(torch.where(best > 0, 1.0, -1.0) * output.abs())
-            else:
-                output.copy_(best)
+                return
+            output.copy_(best)
+        self._clamp()
 
     def _clamp(self) -> None:
-        if self._vector and self.output_bound is not None:
+        """Keep the vector policy within ``+-output_bound * sigma``. On a continuous box the
+        output is a position, not a confidence, and sigma shrinks with the polish: no bound."""
+        if self._vector and self.output_bound is not None and not self._continuous:
             bound = self.output_bound * self.sigma
             with torch.no_grad():
                 self.policy.output.clamp_(-bound, bound)
@@ -225,6 +228,8 @@ class OVLR(AskTellOptimizer):
         with torch.no_grad():
             value = float(self.policy.output[bit])
             confidence = max(0.0, abs(value) + (step if worse else -step))
+            if self.output_bound is not None:
+                confidence = min(confidence, self.output_bound * self.sigma)
             self.policy.output[bit] = confidence if value >= 0 else -confidence
 
     def _recommend(self) -> np.ndarray:
