@@ -197,13 +197,16 @@ class OVLR(AskTellOptimizer):
 
     # ------------------------------------------------------------------ elitist parts
     def _recentre(self) -> None:
-        best = torch.as_tensor(self.search.elite_y, dtype=torch.float32, device=self.device)
-        with torch.no_grad():
-            output = self.policy.output
-            if isinstance(self.space, Binary):  # take the best's bits, keep the confidence
-                output.copy_(torch.where(best > 0, 1.0, -1.0) * output.abs())
-                return
-            output.copy_(best)
+        output = self.policy.output.detach()
+        if isinstance(self.space, Binary):  # take the best's bits, keep the confidence
+            if output.device.type == "cpu":  # a numpy view: once per accepted polish move
+                values = output.numpy()
+                values[:] = np.where(self.search.elite_y > 0, np.abs(values), -np.abs(values))
+            else:
+                best = torch.as_tensor(self.search.elite_y, device=self.device)
+                output.copy_(torch.where(best > 0, output.abs(), -output.abs()))
+            return
+        output.copy_(torch.as_tensor(self.search.elite_y, dtype=torch.float32, device=self.device))
         self._clamp()
 
     def _clamp(self) -> None:
@@ -225,12 +228,14 @@ class OVLR(AskTellOptimizer):
         if not self._vector:
             return
         step = self.lr * self.sigma
-        with torch.no_grad():
-            value = float(self.policy.output[bit])
-            confidence = max(0.0, abs(value) + (step if worse else -step))
-            if self.output_bound is not None:
-                confidence = min(confidence, self.output_bound * self.sigma)
-            self.policy.output[bit] = confidence if value >= 0 else -confidence
+        output = self.policy.output.detach()
+        # one scalar per polish move: a numpy view of the parameter (CPU) is much cheaper
+        values = output.numpy() if output.device.type == "cpu" else output
+        value = float(values[bit])
+        confidence = max(0.0, abs(value) + (step if worse else -step))
+        if self.output_bound is not None:
+            confidence = min(confidence, self.output_bound * self.sigma)
+        values[bit] = confidence if value >= 0 else -confidence
 
     def _recommend(self) -> np.ndarray:
         """The best candidate evaluated (the policy's own proposal: :meth:`policy_mode`)."""
