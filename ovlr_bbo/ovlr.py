@@ -59,7 +59,9 @@ class OVLR(AskTellOptimizer):
         noise: ``"gaussian"``, ``"laplace"`` or ``"rademacher"``.
         antithetic: mirror each noise draw (E2).
         output_bound: outputs stay within ``+-output_bound * sigma`` (the vector policy is
-            clamped, a network's outputs are squashed with tanh); None for no bound.
+            clamped, a network's outputs are squashed with tanh), which caps the confidence of
+            logits and keys; None for no bound. Not applied on continuous boxes, where the
+            output is a position and sigma shrinks with the polish.
         evaluate_mean: make the very first candidate the policy's unperturbed output.
         elitist: re-centre the vector policy on the best candidate whenever it changes (bits take
             the best's signs and keep their confidence; other outputs move onto the best's).
@@ -124,7 +126,7 @@ class OVLR(AskTellOptimizer):
     # ------------------------------------------------------------------ policy
     def _outputs(self, latent: torch.Tensor) -> torch.Tensor:
         outputs = self.policy(latent)
-        if self.output_bound is not None and not self._vector:
+        if self.output_bound is not None and not self._vector and not self._continuous:
             bound = self.output_bound * self.sigma
             outputs = bound * torch.tanh(outputs / bound)
         return outputs
