@@ -146,8 +146,9 @@ class PlateauSearch:
         return move, neighbour_output(self.space, self.elite_x, self.elite_y, move, self.step)
 
     @property
-    def _compass(self) -> bool:
-        """A continuous box: steps relative to the elite, so a sweep outlives an accepted move."""
+    def compass(self) -> bool:
+        """A continuous box (not random keys): its moves are steps relative to the elite, so a
+        sweep outlives an accepted move and a fruitless sweep halves the step."""
         return isinstance(self.space, Box) and not isinstance(self.space, RandomKeys)
 
     def after_move(self, move: Move, improved: bool, replaced: bool,
@@ -165,14 +166,14 @@ class PlateauSearch:
                 self.tabu_ids.clear()
             elif self.tabu:
                 self.tabu_ids.add(int(_move_ids(np.array([move]))[0]))
-            if not self._compass:
+            if not self.compass:
                 self.start(rng, priority)  # a fresh sweep around the new elite
                 return
         if self.active:
             return
-        if self._compass and self.sweep_accepted:
+        if self.compass and self.sweep_accepted:
             self.start(rng, priority)
             return
         self.tabu_ids.clear()  # a whole sweep without acceptance: the polish ends here
-        if self._compass:
+        if self.compass:
             self.step /= 2

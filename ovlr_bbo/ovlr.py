@@ -30,7 +30,7 @@ from .estimator import OutputEstimator
 from .local_search import PlateauSearch
 from .policy import OutputVector, check_policy, make_policy
 from .shaping import Shaping
-from .spaces import Binary, Box, RandomKeys, Space
+from .spaces import Binary, Space
 
 __all__ = ["OVLR"]
 
@@ -108,9 +108,9 @@ class OVLR(AskTellOptimizer):
         self._vector = isinstance(self.policy, OutputVector)
         self.evaluate_mean, self.elitist, self.polish = evaluate_mean, elitist, polish
         self.patience, self.guided = int(patience), guided and isinstance(space, Binary)
-        self._continuous = isinstance(space, Box) and not isinstance(space, RandomKeys)
         self.search = PlateauSearch(space, step=0.5 * sigma, tabu=tabu,
                                     accept_equal=accept_equal)
+        self._continuous = self.search.compass
         self._stalled_steps = 0
         self._mean_asked = False
 
