@@ -24,6 +24,7 @@ from typing import Any
 import nevergrad as ng
 import numpy as np
 
+import ovlr_bbo.integrations.nevergrad  # noqa: F401  (ng:OVLR names our own optimizer)
 from ovlr_bbo.ask_tell import AskTellOptimizer
 from ovlr_bbo.spaces import Binary, Categorical, Integer, Space
 

@@ -52,10 +52,10 @@ def build_parser() -> argparse.ArgumentParser:
 def _delegated(command: str, argv: list[str]) -> int:
     """``speed`` and ``train-demo`` have parsers of their own; hand them the rest of argv."""
     if command == "speed":
-        from .speed import main as speed_main
+        from .bench.speed import main as speed_main
 
         return int(speed_main(argv) or 0)
-    from .training_demos import main as demo_main
+    from .training.demos import main as demo_main
 
     return int(demo_main(argv) or 0)
 

@@ -1,10 +1,10 @@
-"""ovlr_bbo.ioh.Algorithm on real ioh problems, loggers and ioh.Experiment."""
+"""ovlr_bbo.integrations.ioh.Algorithm on real ioh problems, loggers and ioh.Experiment."""
 
 import ioh
 import numpy as np
 import pytest
 
-from ovlr_bbo.ioh import Algorithm
+from ovlr_bbo.integrations.ioh import Algorithm
 from ovlr_bbo.problems import binpacking, triplet_instance
 
 

@@ -17,8 +17,8 @@ import numpy as np
 import pytest
 from nevergrad.common import testing
 
-import ovlr_bbo.nevergrad  # noqa: F401  (registers the names)
-from ovlr_bbo.nevergrad import OVLROptimizer, ParametrizedOVLR, StandardizedSpace
+import ovlr_bbo.integrations.nevergrad  # noqa: F401  (registers the names)
+from ovlr_bbo.integrations.nevergrad import OVLROptimizer, ParametrizedOVLR, StandardizedSpace
 from ovlr_bbo.spaces import Box, Categorical, Integer
 
 NAMES = ["OVLR", "DiscreteOVLR", "ContinuousOVLR"]

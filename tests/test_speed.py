@@ -1,4 +1,4 @@
-"""The overhead benchmark (``ovlr_bbo.speed``): tiny grids, structure of the results and table.
+"""The overhead benchmark (``ovlr_bbo.bench.speed``): tiny grids, structure of results and table.
 
 No timing assertions: only that every cell is measured, capped or reported as it should be.
 """
@@ -10,8 +10,8 @@ import math
 
 import pytest
 
-from ovlr_bbo import speed
-from ovlr_bbo.speed import Cell, Settings, format_table, measure_cell, run_benchmark
+from ovlr_bbo.bench import speed
+from ovlr_bbo.bench.speed import Cell, Settings, format_table, measure_cell, run_benchmark
 
 # nevergrad's CMA tells pycma bound-repaired points, which pycma reports as orphaned injections
 pytestmark = pytest.mark.filterwarnings("ignore::cma.evolution_strategy.InjectionWarning")

@@ -11,8 +11,8 @@ import torch.nn.functional as F
 
 from ovlr_bbo.estimator import OutputEstimator
 from ovlr_bbo.training import OVLRLoss, ovlr_backward, truncated_squared_loss, zero_one_loss
-from ovlr_bbo.training_cost import cost_rows, parameter_lr_backward, peak_step_bytes
-from ovlr_bbo.training_demos import (
+from ovlr_bbo.training.cost import cost_rows, parameter_lr_backward, peak_step_bytes
+from ovlr_bbo.training.demos import (
     DigitsSetting,
     SineSetting,
     _sine_data,
@@ -175,7 +175,7 @@ def test_sine_command_prints_a_markdown_table(capsys):
 def test_module_docstring_example_runs():
     import doctest
 
-    import ovlr_bbo.training
+    import ovlr_bbo.training.loss
 
-    result = doctest.testmod(ovlr_bbo.training)
+    result = doctest.testmod(ovlr_bbo.training.loss)
     assert result.attempted > 0 and result.failed == 0

@@ -41,8 +41,8 @@ import numpy as np
 from nevergrad.optimization import base
 from nevergrad.parametrization.choice import BaseChoice
 
-from .ovlr import OVLR
-from .spaces import Box, Categorical, Integer, Space
+from ..ovlr import OVLR
+from ..spaces import Box, Categorical, Integer, Space
 
 __all__ = ["StandardizedSpace", "ParametrizedOVLR", "OVLROptimizer", "MAX_INTEGER_VALUES"]
 
@@ -323,7 +323,7 @@ class ParametrizedOVLR(base.ConfiguredOptimizer):
     """Configure OVLR for nevergrad; None keeps :class:`ovlr_bbo.OVLR`'s default.
 
     >>> import nevergrad as ng
-    >>> from ovlr_bbo.nevergrad import ParametrizedOVLR
+    >>> from ovlr_bbo.integrations.nevergrad import ParametrizedOVLR
     >>> optimizer = ParametrizedOVLR(sigma=0.3)(ng.p.Array(shape=(3,)), budget=100)
 
     Parameters: ``sigma``, ``n_pairs``, ``n_outputs``, ``lr``, ``policy``, ``shaping`` and

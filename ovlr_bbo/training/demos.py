@@ -1,8 +1,8 @@
 """Runnable examples for :mod:`ovlr_bbo.training`; each prints a markdown table.
 
-    python -m ovlr_bbo.training_demos sine     # robust regression under a truncated loss
-    python -m ovlr_bbo.training_demos digits   # 0-1 loss classification with label noise
-    python -m ovlr_bbo.training_demos cost     # time and peak memory per training step
+    python -m ovlr_bbo.training.demos sine     # robust regression under a truncated loss
+    python -m ovlr_bbo.training.demos digits   # 0-1 loss classification with label noise
+    python -m ovlr_bbo.training.demos cost     # time and peak memory per training step
 
 Every method in a comparison trains the same network from the same initial weights with the same
 optimizer, learning rate, batches and number of steps; only the gradient differs.
@@ -19,8 +19,8 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from .training import OVLRLoss, truncated_squared_loss, zero_one_loss
-from .training_cost import cost_rows
+from .cost import cost_rows
+from .loss import OVLRLoss, truncated_squared_loss, zero_one_loss
 
 __all__ = ["SineSetting", "DigitsSetting", "sine_rows", "digits_rows", "markdown_table", "main"]
 
@@ -229,7 +229,7 @@ DEMOS: dict[str, Callable[[argparse.Namespace], str]] = {
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """``python -m ovlr_bbo.training_demos {sine,digits,cost} [--seeds 0,1,2] [--steps N]
+    """``python -m ovlr_bbo.training.demos {sine,digits,cost} [--seeds 0,1,2] [--steps N]
     [--threads 1]``."""
     parser = argparse.ArgumentParser(prog="ovlr-bbo train-demo",
                                      description="OVLR training examples; each prints a table.")

@@ -1,8 +1,8 @@
 """Optimizer overhead: ask + tell time per evaluation and peak memory, side by side.
 
-    python -m ovlr_bbo.speed                                  # the default grid (a few minutes)
-    python -m ovlr_bbo.speed --dims 32,1024 --evaluations 500 --repeats 5
-    python -m ovlr_bbo.speed --device cuda --batch 1024       # OVLR's policy/estimator on a GPU
+    python -m ovlr_bbo.bench.speed                            # the default grid (a few minutes)
+    python -m ovlr_bbo.bench.speed --dims 32,1024 --evaluations 500 --repeats 5
+    python -m ovlr_bbo.bench.speed --device cuda --batch 1024   # OVLR's policy/estimator on a GPU
 
 What is measured. Each cell (optimizer, space, dimension) builds the optimizer from the registry
 (:func:`ovlr_bbo.optimizers.make_optimizer`, default settings unless ``--batch``), runs one warm-up
@@ -39,8 +39,8 @@ from typing import Any
 import numpy as np
 import torch
 
-from .optimizers import NEVERGRAD_PREFIX, make_optimizer
-from .spaces import Binary, Box, Space
+from ..optimizers import NEVERGRAD_PREFIX, make_optimizer
+from ..spaces import Binary, Box, Space
 
 __all__ = ["Cell", "Measurement", "SPACES", "measure_cell", "run_benchmark", "format_table",
            "main"]
@@ -228,7 +228,7 @@ def preload() -> None:
     their first step (about 800 modules, seconds)."""
     import torch._dynamo  # noqa: F401
 
-    from . import baselines  # noqa: F401
+    from .. import baselines  # noqa: F401
 
 
 def run_benchmark(optimizers, dims, space_kinds, settings: Settings, repeats: int = 3,
@@ -337,7 +337,7 @@ def _names(text: str) -> list[str]:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The options of ``ovlr-bbo speed`` / ``python -m ovlr_bbo.speed``."""
+    """The options of ``ovlr-bbo speed`` / ``python -m ovlr_bbo.bench.speed``."""
     parser = argparse.ArgumentParser(
         prog="ovlr-bbo speed", description="Optimizer overhead per evaluation (ask + tell on a "
         "trivial objective) and peak memory, with ratios to OVLR.")

@@ -26,7 +26,7 @@ import torch.nn.functional as F
 from torch.func import functional_call, vmap
 from torch.profiler import ProfilerActivity, profile
 
-from .training import OVLRLoss
+from .loss import OVLRLoss
 
 __all__ = ["mlp", "parameter_lr_backward", "peak_step_bytes", "step_seconds", "cost_rows"]
 

@@ -30,8 +30,8 @@ from collections.abc import Callable
 
 import torch
 
-from .estimator import OutputEstimator
-from .shaping import Shaping
+from ..estimator import OutputEstimator
+from ..shaping import Shaping
 
 __all__ = ["PerSampleLoss", "OVLRLoss", "ovlr_backward", "zero_one_loss", "truncated_squared_loss"]
 

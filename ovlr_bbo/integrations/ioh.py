@@ -4,7 +4,7 @@ IOHprofiler users write an algorithm as a callable on an ``ioh`` problem. :class
 is one, for every name :func:`ovlr_bbo.optimizers.make_optimizer` knows:
 
 >>> import ioh
->>> from ovlr_bbo.ioh import Algorithm
+>>> from ovlr_bbo.integrations.ioh import Algorithm
 >>> algorithm = Algorithm("ovlr", budget_factor=20, seed=0)
 >>> problem = ioh.get_problem(1, 1, 16, ioh.ProblemClass.PBO)
 >>> algorithm(problem)
@@ -27,9 +27,9 @@ from typing import Any
 
 import numpy as np
 
-from .ask_tell import AskTellOptimizer
-from .optimizers import NEVERGRAD_PREFIX, make_optimizer, optimizer_names
-from .problems.ioh_suites import from_ioh
+from ..ask_tell import AskTellOptimizer
+from ..optimizers import NEVERGRAD_PREFIX, make_optimizer, optimizer_names
+from ..problems.ioh_suites import from_ioh
 
 __all__ = ["Algorithm"]
 
