@@ -1,0 +1,237 @@
+"""GeneratorSearch: the linear generative policy of :mod:`ovlr_bbo.generator` as an ask/tell
+optimizer on continuous boxes, with a step-size rule and restarts.
+
+Each ask draws ``popsize`` latents from the optimizer's generator and runs the policy once (G1);
+each tell ranks the losses (G2), pushes the OVLR output gradient into the policy with one VJP
+(G3-G4), takes the natural steps (G5-G6) and adapts the global scale sigma (G7). Outputs are in the
+space's standardized units (boxes map to ``[-1, 1]``, unbounded coordinates are ``x / scale``).
+
+Bounds. A bounded :class:`~ovlr_bbo.spaces.Box` evaluates a clipped copy of an output outside
+``[-1, 1]``; for ranking only, such a sample pays ``spread * |y - clip(y)|^2 / sigma^2``
+(``spread``: its batch's loss range), so the distribution is pushed back into the box instead of
+drifting on the flat copy; the mean is kept in the box.
+
+Restarts (:meth:`GeneratorSearch._restart_reason`): a run stops when its spread is below
+``tol_x``, its recent generation-best losses span less than ``tol_fun``, its best has not improved
+for ``20 + 50 d / lambda`` generations, or the shape's condition number passes 1e7. A new run
+starts from a uniform point of the box (unbounded coordinates: from the best output so far) with:
+``"ipop"``: twice the last large population; ``"bipop"``: alternately such a large run or a small
+one (population ``lambda0 (lambda_large / (2 lambda0))^(U^2)``, sigma ``sigma0 10^(-2 U)``,
+U uniform), whichever regime has spent fewer evaluations (Hansen 2009); ``"none"``: no restarts.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import torch
+
+from .ask_tell import AskTellOptimizer
+from .generator import (
+    DTYPE,
+    LinearGenerator,
+    expected_norm,
+    learning_rates,
+    natural_step,
+    rank_utilities,
+)
+from .spaces import Box
+
+__all__ = ["GeneratorSearch"]
+
+RESTARTS = ("bipop", "ipop", "none")
+
+
+@dataclass
+class _Run:
+    """Bookkeeping of one run between restarts."""
+
+    index: int
+    popsize: int
+    regime: str
+    generations: int = 0
+    best: float = math.inf
+    best_generation: int = 0
+    history: list[float] = field(default_factory=list)
+
+
+class GeneratorSearch(AskTellOptimizer):
+    """Linear generator ``z = m + sigma A xi`` trained by OVLR's natural gradient, with CSA and
+    BIPOP restarts, on a :class:`~ovlr_bbo.spaces.Box`.
+
+    >>> from ovlr_bbo import spaces
+    >>> opt = GeneratorSearch(spaces.Box(dimension=4), seed=0)
+    >>> opt.minimize(lambda x: float((x ** 2).sum()), budget=2000).score < 1e-10
+    True
+
+    Parameters:
+        space: a Box (bounded in every coordinate or unbounded in every coordinate, or mixed).
+        popsize: latents per ask (default ``4 + floor(3 ln d)``, as CMA-ES).
+        sigma0: initial global scale in standardized units (default 0.5 on bounded boxes, where
+            the box is ``[-1, 1]``, and 1 on unbounded ones).
+        form: ``"full"`` A, ``"diagonal"`` A, or ``"auto"`` (full up to ``full_max_dim``).
+        step_size: ``"csa"`` (G7, default) or ``"xnes"`` (the trace part of N).
+        utilities: ``"log"`` (xNES/CMA-like log weights) or ``"centered_ranks"`` (G2).
+        restarts: ``"bipop"`` (default), ``"ipop"`` or ``"none"``.
+        eta_mean, eta_shape: learning rates of (G5) and (G6); default 1 and xNES's/SNES's rate.
+        tol_x, tol_fun: restart tolerances (standardized units; loss units).
+        seed, maximize: as for every optimizer of the project.
+    """
+
+    def __init__(self, space: Box, *, seed: int | None = None, maximize: bool = False,
+                 budget: int | None = None, popsize: int | None = None,
+                 sigma0: float | None = None, form: str = "auto", full_max_dim: int = 50,
+                 step_size: str = "csa", utilities: str = "log", restarts: str = "bipop",
+                 eta_mean: float = 1.0, eta_shape: float | None = None, tol_x: float = 1e-12,
+                 tol_fun: float = 1e-12):
+        if not isinstance(space, Box):
+            raise TypeError(f"GeneratorSearch searches continuous boxes (ovlr_bbo.spaces.Box), "
+                            f"got {type(space).__name__}; use OVLR for other spaces")
+        super().__init__(space, seed=seed, maximize=maximize)
+        d = space.output_size
+        if form not in ("auto", "full", "diagonal"):
+            raise ValueError(f"form must be 'auto', 'full' or 'diagonal', got {form!r}")
+        if step_size not in ("csa", "xnes"):
+            raise ValueError(f"step_size must be 'csa' or 'xnes', got {step_size!r}")
+        if restarts not in RESTARTS:
+            raise ValueError(f"restarts must be one of {RESTARTS}, got {restarts!r}")
+        rank_utilities(np.zeros(2), utilities)  # raises on an unknown name
+        if popsize is not None and int(popsize) < 2:
+            raise ValueError(f"popsize must be at least 2 (None: 4 + 3 ln d), got {popsize}")
+        if sigma0 is not None and not (math.isfinite(sigma0) and sigma0 > 0):
+            raise ValueError(f"sigma0 must be a positive number, got {sigma0}")
+        self.form = form if form != "auto" else ("full" if d <= full_max_dim else "diagonal")
+        self.step_size, self.utilities, self.restarts = step_size, utilities, restarts
+        self.default_popsize = int(popsize) if popsize else 4 + int(3 * math.log(d))
+        self.sigma0 = float(sigma0) if sigma0 else (0.5 if space.bounded.any() else 1.0)
+        self.eta_mean = float(eta_mean)
+        self.eta_shape = float(eta_shape) if eta_shape else learning_rates(d, self.form)
+        self.tol_x, self.tol_fun = float(tol_x), float(tol_fun)
+        self._bounded = space.bounded.copy()
+        self._best_output = space.initial_output().reshape(-1).astype(float)
+        self.large_evaluations, self.small_evaluations, self.large_restarts = 0, 0, 0
+        self._start_run(0, self.default_popsize, "large", self.sigma0, self._best_output)
+
+    # ------------------------------------------------------------------ runs
+    def _start_run(self, index: int, popsize: int, regime: str, sigma: float,
+                   mean: np.ndarray) -> None:
+        d = self.space.output_size
+        self.policy = LinearGenerator(mean, sigma=sigma, form=self.form)
+        self.run = _Run(index=index, popsize=popsize, regime=regime)
+        self._popsize = popsize
+        self._path = np.zeros(d)
+        weights = rank_utilities(np.arange(popsize, dtype=float), self.utilities)
+        positive = np.maximum(-weights, 0.0)
+        self._mu_eff = positive.sum() ** 2 / (positive ** 2).sum()
+        self._c_sigma = (self._mu_eff + 2) / (d + self._mu_eff + 5)
+        self._damps = 1 + 2 * max(0.0, math.sqrt((self._mu_eff - 1) / (d + 1)) - 1) + \
+            self._c_sigma
+
+    def _restart_reason(self) -> str | None:
+        run, d = self.run, self.space.output_size
+        scales = self.policy.scales()
+        if self.policy.sigma * float(scales.max()) < self.tol_x:
+            return "tol_x"
+        window = 10 + math.ceil(30 * d / run.popsize)
+        recent = run.history[-window:]
+        if len(recent) >= window and max(recent) - min(recent) < self.tol_fun:
+            return "tol_fun"
+        if run.generations - run.best_generation > 20 + math.ceil(50 * d / run.popsize):
+            return "stagnation"
+        if float(scales.max() / scales.min()) > 1e7:
+            return "condition"
+        return None
+
+    def _restart(self) -> None:
+        """A new run (module docstring): IPOP doubles the large population, BIPOP alternates."""
+        self.n_restarts = self.run.index + 1
+        large = self.default_popsize * 2 ** (self.large_restarts + 1)
+        popsize, sigma, regime = large, self.sigma0, "large"
+        if self.restarts == "bipop" and self.large_evaluations > self.small_evaluations:
+            u = self._rng.random()
+            last_large = self.default_popsize * 2 ** self.large_restarts
+            popsize = max(2, int(self.default_popsize * (last_large / (2 * self.default_popsize))
+                                 ** (u * u)))
+            sigma, regime = self.sigma0 * 10 ** (-2 * self._rng.random()), "small"
+        if regime == "large":
+            self.large_restarts += 1
+        mean = np.where(self._bounded, self._rng.uniform(-0.8, 0.8, self._bounded.size),
+                        self._best_output)
+        self._start_run(self.run.index + 1, popsize, regime, sigma, mean)
+
+    @property
+    def sigma(self) -> float:
+        """The current global scale (G7), in standardized units."""
+        return self.policy.sigma
+
+    # ------------------------------------------------------------------ ask / tell
+    def _ask(self) -> tuple[np.ndarray, Any]:
+        if self.restarts != "none" and self._restart_reason() is not None:
+            self._restart()
+        latent = self._rng.standard_normal((self.run.popsize, self.space.output_size))
+        with torch.no_grad():
+            outputs = self.policy(torch.from_numpy(latent)).numpy()    # (G1), once per batch
+        return self.space.decode(outputs), (self.run.index, latent, outputs)
+
+    def _tell(self, candidates: np.ndarray, losses: np.ndarray, memo: Any) -> None:
+        run_index, latent, outputs = memo
+        best = int(np.argmin(losses))
+        if losses[best] <= self._best_loss:
+            self._best_output = outputs[best].copy()
+        evaluations = len(losses)
+        if self.run.regime == "large":
+            self.large_evaluations += evaluations
+        else:
+            self.small_evaluations += evaluations
+        if run_index != self.run.index:
+            return  # asked before a restart: counted, but it does not teach the new run
+        utilities = rank_utilities(self._ranking_keys(losses, outputs), self.utilities)
+        trace = natural_step(self.policy, torch.from_numpy(latent).to(DTYPE), utilities,
+                             self.eta_mean, self.eta_shape)                 # (G3)-(G6)
+        self._adapt_sigma(latent, utilities, float(trace), flat=np.ptp(losses) == 0)
+        self._keep_mean_in_box()
+        self._record(float(losses[best]))
+
+    def _ranking_keys(self, losses: np.ndarray, outputs: np.ndarray) -> np.ndarray:
+        if not self._bounded.any():
+            return losses
+        outside = np.where(self._bounded, outputs - np.clip(outputs, -1.0, 1.0), 0.0)
+        distance = (outside ** 2).sum(axis=1) / self.policy.sigma ** 2
+        spread = np.ptp(losses)
+        return losses + (spread if spread > 0 else 1.0) * distance
+
+    def _adapt_sigma(self, latent: np.ndarray, utilities: np.ndarray, trace: float,
+                     flat: bool) -> None:
+        """(G7); on a flat batch (every loss equal) the scale grows, as pycma does."""
+        d = self.space.output_size
+        if self.step_size == "csa":
+            step = -(utilities @ latent) / math.sqrt((utilities ** 2).sum())
+            c = self._c_sigma
+            self._path = (1 - c) * self._path + math.sqrt(c * (2 - c)) * step
+            log_change = c / self._damps * (np.linalg.norm(self._path) / expected_norm(d) - 1)
+        else:
+            log_change = -self.eta_shape / 2 * trace / d
+        if flat:
+            log_change = max(log_change, 0.2 + self._c_sigma / self._damps)
+        self.policy.sigma *= math.exp(min(log_change, 1.0))
+
+    def _keep_mean_in_box(self) -> None:
+        if self._bounded.any():
+            with torch.no_grad():
+                mean = self.policy.mean
+                bounded = torch.from_numpy(self._bounded)
+                mean.copy_(torch.where(bounded, mean.clamp(-1.0, 1.0), mean))
+
+    def _record(self, generation_best: float) -> None:
+        run = self.run
+        run.generations += 1
+        run.history.append(generation_best)
+        del run.history[:-200]
+        if run.best == math.inf or generation_best < run.best - 1e-12 * max(1.0, abs(run.best)):
+            run.best, run.best_generation = generation_best, run.generations
+
+    def _recommend(self) -> np.ndarray | None:
+        return None  # the best candidate seen (the base class's default)
