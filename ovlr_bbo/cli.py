@@ -17,23 +17,58 @@ from pathlib import Path
 
 __all__ = ["main", "build_parser"]
 
+_BENCH_EXAMPLES = """\
+examples:
+  ovlr-bbo bench paper-pbo --workers 2
+  ovlr-bbo bench paper-pbo --optimizers ovlr,ea,ng:NGOpt --seeds 0-4 --budget 256
+  ovlr-bbo bench my.toml --out runs/mine --resume          # complete an interrupted bench
+  ovlr-bbo bench bbob --executor ray                        # a running Ray cluster, or a new one
+  ovlr-bbo bench bbob --executor ray --address ray://head:10001
+"""
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value}")
+    return value
+
+
+def _presets_help() -> str:
+    from .bench.config import load_config, preset_names
+
+    lines = ["presets:"]
+    for name in preset_names():
+        lines.append(f"  {name:18s} {load_config(name).description}")
+    return "\n".join(lines)
+
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``ovlr-bbo``."""
     parser = argparse.ArgumentParser(prog="ovlr-bbo", description="Benchmark black-box "
                                      "optimizers on IOH problems and bin packing.")
     commands = parser.add_subparsers(dest="command", required=True)
-    bench = commands.add_parser("bench", help="run a preset or a TOML configuration")
+    bench = commands.add_parser(
+        "bench", help="run a preset or a TOML configuration",
+        description="Run every (optimizer, problem, seed) of a preset or a TOML configuration "
+                    "into an output folder: IOH data, results.csv and report/summary.md.",
+        epilog=f"{_presets_help()}\n\n{_BENCH_EXAMPLES}",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
     bench.add_argument("config", metavar="PRESET_OR_CONFIG",
                        help="a preset name (see `ovlr-bbo list`) or a path to a .toml file")
     bench.add_argument("--optimizers", help="comma-separated optimizer labels to run")
     bench.add_argument("--seeds", help="seeds, e.g. 0-14 or 0,3,7")
-    bench.add_argument("--budget", type=int, help="evaluations per run (overrides the config)")
+    bench.add_argument("--budget", type=_positive_int,
+                       help="evaluations per run (overrides the config)")
     bench.add_argument("--out", help="output folder (default: runs/<preset or file name>)")
-    bench.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+    bench.add_argument("--workers", type=_positive_int, default=os.cpu_count() or 1,
                        help="parallel runs (default: number of CPUs)")
     bench.add_argument("--executor", choices=("local", "ray"), default="local")
-    bench.add_argument("--address", help="Ray cluster address (default: start a local Ray)")
+    bench.add_argument("--address", help="Ray cluster address, host:port or ray://host:10001 "
+                       "(default: a cluster running on this machine, else a new local one)")
     bench.add_argument("--resume", action="store_true",
                        help="keep the runs already in --out and run only the missing ones")
     bench.add_argument("--retry-failed", action="store_true",
@@ -63,7 +98,7 @@ def _delegated(command: str, argv: list[str]) -> int:
 def _bench(args: argparse.Namespace) -> int:
     from .bench import load_config, run_bench
     from .bench.config import parse_int_list
-    from .bench.report import headline_table, overall_table
+    from .bench.report import headline_table, overall_table, run_times
 
     config = load_config(args.config)
     if args.optimizers:
@@ -76,7 +111,8 @@ def _bench(args: argparse.Namespace) -> int:
     result = run_bench(config, out, workers=args.workers, executor=args.executor,
                        address=args.address, resume=args.resume,
                        retry_failed=args.retry_failed, progress=not args.no_progress)
-    print(f"\n{headline_table(result.records)}\n\n{overall_table(result.records)}\n")
+    times = run_times(result.out, result.records)
+    print(f"\n{headline_table(result.records)}\n\n{overall_table(result.records, times)}\n")
     print(f"{result.executed} runs executed, {result.skipped} already done, "
           f"{len(result.failed)} failed.")
     print(f"IOH data:  {result.out / 'ioh'}  (IOHanalyzer / iohinspector)")
@@ -95,12 +131,10 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _list() -> int:
-    from .bench.config import SUITES, load_config, preset_names
-    from .bench.run import optimizer_registry
+    from .bench.config import SUITES
+    from .optimizers import NEVERGRAD_PREFIX, optimizer_names
 
-    print("presets:")
-    for name in preset_names():
-        print(f"  {name:12s} {load_config(name).description}")
+    print(_presets_help())
     print(f"problem suites (config 'suite'): {', '.join(SUITES)}")
     try:
         from .problems import PROBLEM_FORMS
@@ -108,8 +142,8 @@ def _list() -> int:
         print("problem names:\n  " + "\n  ".join(PROBLEM_FORMS))
     except ImportError:
         pass
-    _, names = optimizer_registry()
-    print(f"optimizers: {', '.join(names)}, ng:<any nevergrad optimizer name>")
+    print(f"optimizers: {', '.join(optimizer_names())}, "
+          f"{NEVERGRAD_PREFIX}<any name in nevergrad's ng.optimizers.registry>")
     return 0
 
 

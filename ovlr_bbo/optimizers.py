@@ -1,4 +1,5 @@
-"""Registry of every optimizer by name: :func:`make_optimizer` and :func:`optimizer_names`.
+"""Registry of every optimizer by name: :func:`make_optimizer`, :func:`optimizer_names` and
+:func:`check_optimizer_name`. The CLI, the benchmark runner and the ioh adapter all use it.
 
 Names: ``ovlr`` (:class:`ovlr_bbo.OVLR`), ``cem``, ``cem-seed`` (the seed repository's CEM
 setting), ``cmaes`` (pycma), ``ea`` ((1+1) EA), ``rls``, ``reinforce``, ``random`` and
@@ -7,14 +8,18 @@ setting), ``cmaes`` (pycma), ``ea`` ((1+1) EA), ``rls``, ``reinforce``, ``random
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Callable
 from typing import Any
+
+import numpy as np
 
 from .ask_tell import AskTellOptimizer
 from .ovlr import OVLR
 from .spaces import Space
 
-__all__ = ["make_optimizer", "optimizer_names"]
+__all__ = ["make_optimizer", "optimizer_names", "check_optimizer_name", "derive_seed",
+           "NEVERGRAD_PREFIX"]
 
 NEVERGRAD_PREFIX = "ng:"
 
@@ -56,6 +61,37 @@ def optimizer_names() -> list[str]:
     return list(_FACTORIES)
 
 
+def check_optimizer_name(name: str) -> None:
+    """Raise ValueError listing the valid names if ``name`` names no optimizer; ``ng:<Name>`` is
+    checked against nevergrad's registry (imported only for such names), with close matches."""
+    if not isinstance(name, str):
+        raise TypeError(f"optimizer names are strings, got {type(name).__name__}")
+    if name.startswith(NEVERGRAD_PREFIX):
+        from ovlr_bbo.baselines.nevergrad_adapter import check_nevergrad_name
+
+        check_nevergrad_name(name[len(NEVERGRAD_PREFIX):])
+        return
+    if name not in _FACTORIES:
+        raise ValueError(f"unknown optimizer {name!r}; optimizers: {', '.join(optimizer_names())}, "
+                         f"and '{NEVERGRAD_PREFIX}<Name>' for any name in ng.optimizers.registry")
+
+
+def _seed_word(part: int | str) -> int:
+    if isinstance(part, (int, np.integer)) and not isinstance(part, bool) and part >= 0:
+        return int(part)
+    return zlib.crc32(str(part).encode())  # stable across processes, unlike hash()
+
+
+def derive_seed(*parts: int | str) -> int:
+    """A seed in ``[0, 2**32)`` mixed from ``parts`` (non-negative integers and strings) by
+    :class:`numpy.random.SeedSequence`: equal parts give equal seeds in every process."""
+    words = [_seed_word(part) for part in parts]
+    # a string and a number with equal CRC must not collide: tag each word with its kind
+    kinds = [0 if isinstance(part, (int, np.integer)) and not isinstance(part, bool) else 1
+             for part in parts]
+    return int(np.random.SeedSequence(words + kinds).generate_state(1)[0])
+
+
 def make_optimizer(name: str, space: Space, *, seed: int | None = None, maximize: bool = False,
                    budget: int | None = None, **settings: Any) -> AskTellOptimizer:
     """Build the optimizer registered as ``name`` on ``space``.
@@ -70,8 +106,5 @@ def make_optimizer(name: str, space: Space, *, seed: int | None = None, maximize
 
         return NevergradOptimizer(space, name[len(NEVERGRAD_PREFIX):], seed=seed,
                                   maximize=maximize, budget=budget, **settings)
-    if name not in _FACTORIES:
-        known = ", ".join(optimizer_names())
-        raise ValueError(f"unknown optimizer {name!r}; known names: {known}, and "
-                         f"'{NEVERGRAD_PREFIX}<Name>' for any name in ng.optimizers.registry")
+    check_optimizer_name(name)
     return _FACTORIES[name](space, seed=seed, maximize=maximize, budget=budget, **settings)

@@ -21,7 +21,8 @@ from .binpacking_decode import DECODERS
 from .binpacking_ioh import ENCODINGS, binpacking
 from .ioh_suites import SUITES, ioh_problem
 
-__all__ = ["ProblemSpec", "parse_problem", "make_problem", "PROBLEM_FORMS"]
+__all__ = ["ProblemSpec", "parse_problem", "make_problem", "problem_title", "problem_order",
+           "PROBLEM_FORMS"]
 
 #: generated bin packing families
 FAMILIES = {"triplet": triplet_instance, "uniform": uniform_instance}
@@ -43,23 +44,26 @@ _BINPACK_NAME = re.compile(r"binpack-(?P<family>[a-z]+)(?P<dimension>\d+)-s(?P<i
 
 @dataclass(frozen=True)
 class ProblemSpec:
-    """What :func:`make_problem` builds.
+    """One problem instance, from a configuration to its run: what :func:`make_problem` builds.
 
     For IOH suites ``fid`` is the ioh problem id, ``instance`` the ioh instance and ``dimension``
-    the number of variables. For ``suite="binpack"`` ``fid`` is the family (``"triplet"`` or
-    ``"uniform"``), ``instance`` the generator seed and ``dimension`` the item count;
-    ``encoding`` and ``decoder`` choose the bin packing encoding.
+    the number of variables (``encoding`` and ``decoder`` stay None). For ``suite="binpack"``
+    ``fid`` is the family (``"triplet"`` or ``"uniform"``), ``instance`` the generator seed,
+    ``dimension`` the item count, and ``encoding`` (default ``"keys"``) and ``decoder`` (default
+    ``"first_fit"``) choose the bin packing encoding.
     """
 
     suite: str
     fid: int | str
     instance: int
     dimension: int
-    encoding: str = "keys"
-    decoder: str = "first_fit"
+    encoding: str | None = None
+    decoder: str | None = None
 
     def __post_init__(self) -> None:
         if self.suite == "binpack":
+            object.__setattr__(self, "encoding", self.encoding or "keys")
+            object.__setattr__(self, "decoder", self.decoder or "first_fit")
             if self.fid not in FAMILIES:
                 raise ValueError(f"unknown bin packing family {self.fid!r}; "
                                  f"choose one of {sorted(FAMILIES)}")
@@ -70,16 +74,69 @@ class ProblemSpec:
         elif self.suite not in SUITES:
             raise ValueError(f"unknown suite {self.suite!r}; valid forms:\n  "
                              + "\n  ".join(PROBLEM_FORMS))
-        elif not isinstance(self.fid, int):
+        elif not isinstance(self.fid, int) or isinstance(self.fid, bool):
             raise ValueError(f"{self.suite} problem ids are integers, got {self.fid!r}")
+        elif self.encoding is not None or self.decoder is not None:
+            raise ValueError(f"encodings and decoders apply to bin packing only, not {self.suite}")
 
     @property
     def name(self) -> str:
-        """The canonical name of the problem this spec builds."""
+        """The canonical name of the problem instance: ``pbo-f1-i1-d32``,
+        ``binpack-triplet30-s0-keys``."""
         if self.suite == "binpack":
             suffix = "-bestfit" if self.encoding == "keys" and self.decoder == "best_fit" else ""
             return f"binpack-{self.fid}{self.dimension}-s{self.instance}-{self.encoding}{suffix}"
         return f"{self.suite}-f{self.fid}-i{self.instance}-d{self.dimension}"
+
+    @property
+    def spec(self) -> str:
+        """The spec string: ``pbo:1:1:32``, ``binpack:triplet:0:30:keys:best_fit``."""
+        fields = [self.suite, str(self.fid), str(self.instance), str(self.dimension)]
+        if self.suite == "binpack":
+            fields += [str(self.encoding), str(self.decoder)]
+        return ":".join(fields)
+
+    @property
+    def group(self) -> str:
+        """The problem without its instance (a table column): ``pbo-f1-d32``,
+        ``binpack-triplet30-keys``, ``binpack-triplet30-keys-best_fit``."""
+        if self.suite == "binpack":
+            decoder = "" if self.decoder == "first_fit" else f"-{self.decoder}"
+            return f"binpack-{self.fid}{self.dimension}-{self.encoding}{decoder}"
+        return f"{self.suite}-f{self.fid}-d{self.dimension}"
+
+    @property
+    def key(self) -> str:
+        """The problem instance, file-name safe: ``pbo-f1-d32-i1``."""
+        return f"{self.group}-i{self.instance}"
+
+    @property
+    def title(self) -> str:
+        """What tables print for the group: ``LeadingOnes (f2, d32)``, ``Sphere (f1, d5)``,
+        ``bin packing triplet30 (keys)``."""
+        return problem_title(self.suite, self.fid, self.dimension, self.encoding, self.decoder)
+
+
+def problem_title(suite: str, fid: int | str, dimension: int, encoding: str | None = None,
+                  decoder: str | None = None) -> str:
+    """The readable name of a problem group (see :attr:`ProblemSpec.title`)."""
+    if suite == "binpack":
+        detail = str(encoding or "keys")
+        if decoder not in (None, "first_fit"):
+            detail += f", {decoder}"
+        return f"bin packing {fid}{dimension} ({detail})"
+    names = SUITES[suite].problems if suite in SUITES else {}
+    return f"{names.get(int(fid), suite)} (f{fid}, d{dimension})"
+
+
+def problem_order(suite: str, fid: int | str, dimension: int, encoding: str | None = None,
+                  decoder: str | None = None) -> tuple:
+    """Sort key of problem groups: suite, then ids numerically (f1, f2, ..., f10, ...),
+    dimension, encoding."""
+    suites = [*SUITES, "binpack"]
+    rank = suites.index(suite) if suite in suites else len(suites)
+    number = fid if isinstance(fid, int) else -1
+    return (rank, number, str(fid), int(dimension), str(encoding or ""), str(decoder or ""))
 
 
 def _invalid(text: str, reason: str = "") -> ValueError:

@@ -11,7 +11,7 @@ import pytest
 
 from ovlr_bbo.bench import load_config, run_bench
 from ovlr_bbo.bench.config import parse_int_list
-from ovlr_bbo.bench.metrics import run_aocc, summarize
+from ovlr_bbo.bench.metrics import hitting_times, run_aocc, summarize
 
 TINY = """
 description = "tiny test benchmark"
@@ -83,7 +83,8 @@ def test_tiny_benchmark_end_to_end(tiny_run):
                if r["optimizer"] == "rls" and r["problem"] == "pbo-f1-d8")
     report = result.report
     summary = (report / "summary.md").read_text()
-    assert "| rls |" in summary and "pbo-f2-d8" in summary and "broken" in summary
+    assert "| rls |" in summary and "| LeadingOnes (f2, d8) |" in summary and "broken" in summary
+    assert summary.index("OneMax (f1, d8)") < summary.index("LeadingOnes (f2, d8)")
     for figure in ("convergence.png", "ecdf.png", "success_rates.png"):
         assert (report / figure).stat().st_size > 1000
 
@@ -154,21 +155,28 @@ def test_parse_int_list():
 
 
 def test_measures_on_handmade_records():
-    base = {"optimizer": "x", "problem": "pbo-f1-d4", "instance": 1, "status": "ok",
-            "maximize": True, "optimum": 4.0, "budget": 10, "first_value": 0.0}
-    solved = {**base, "best": 4.0, "success": True, "evaluations": 5, "evaluations_to_optimum": 5,
-              "trace": [[1, 0.0], [5, 4.0]]}
-    unsolved = {**base, "best": 2.0, "success": False, "evaluations": 10,
-                "evaluations_to_optimum": None, "trace": [[1, 0.0], [3, 2.0]]}
-    (row,) = summarize([solved, unsolved])
+    base = {"optimizer": "x", "problem": "pbo-f1-d4", "suite": "pbo", "instance": 1,
+            "status": "ok", "maximize": True, "optimum": 4.0, "budget": 10}
+    solved = {**base, "key": "solved", "best": 4.0, "success": True, "evaluations": 5,
+              "evaluations_to_optimum": 5}
+    unsolved = {**base, "key": "unsolved", "best": 2.0, "success": False, "evaluations": 10,
+                "evaluations_to_optimum": None}
+    # what ioh logged (best-so-far improvements): OneMax-4 values
+    traces = {"solved": (np.array([1.0, 5.0]), np.array([0.0, 4.0])),
+              "unsolved": (np.array([1.0, 3.0]), np.array([0.0, 2.0]))}
+    times = hitting_times([solved, unsolved], traces)
+    # 20 targets: relative gap <= 0.95, 0.90, ..., 0.05, 0; value 2 of 4 is a gap of 0.5
+    assert times["solved"].times.tolist() == [5.0] * 20
+    assert times["unsolved"].times.tolist() == [3.0] * 10 + [math.inf] * 10
+    (row,) = summarize([solved, unsolved], times)
     assert row["success_rate"] == 0.5
     assert row["ert"] == (5 + 10) / 1
     assert row["mean_gap"] == pytest.approx((0 + 2 / 4) / 2)
-    targets = np.geomspace(3.0, 1.0, 20)
     # solved: nothing hit for evaluations 1-4, everything from 5 to 10 -> 6/10
-    assert run_aocc(solved, targets) == pytest.approx(0.6)
-    assert 0 < run_aocc(unsolved, targets) < 0.6
-    (never,) = summarize([unsolved])
+    assert run_aocc(times["solved"]) == pytest.approx(0.6)
+    # unsolved: half the targets from evaluation 3 to 10 -> 0.5 * 8/10
+    assert run_aocc(times["unsolved"]) == pytest.approx(0.4)
+    (never,) = summarize([unsolved], times)
     assert math.isinf(never["ert"])
 
 

@@ -32,6 +32,10 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from ovlr_bbo.problems.registry import ProblemSpec
+
+from ..optimizers import derive_seed
+
 try:
     import tomllib
 except ModuleNotFoundError:  # Python 3.10
@@ -61,37 +65,6 @@ class OptimizerSpec:
 
 
 @dataclass(frozen=True)
-class ProblemSpec:
-    """One problem instance: suite, function (IOH id or bin packing family), instance, dimension
-    and, for bin packing, the encoding."""
-
-    suite: str
-    function: int | str
-    instance: int
-    dimension: int
-    encoding: str | None = None
-
-    @property
-    def spec(self) -> str:
-        """The spec string :func:`ovlr_bbo.problems.make_problem` builds, e.g. ``pbo:1:1:32``."""
-        encoding = f":{self.encoding}" if self.encoding else ""
-        return f"{self.suite}:{self.function}:{self.instance}:{self.dimension}{encoding}"
-
-    @property
-    def group(self) -> str:
-        """The problem without its instance: ``pbo-f1-d32``, ``binpack-triplet30-keys``."""
-        if self.suite == "binpack":
-            encoding = (self.encoding or "keys").replace(":", "-")
-            return f"binpack-{self.function}{self.dimension}-{encoding}"
-        return f"{self.suite}-f{self.function}-d{self.dimension}"
-
-    @property
-    def key(self) -> str:
-        """The problem instance, file-name safe: ``pbo-f1-d32-i1``."""
-        return f"{self.group}-i{self.instance}"
-
-
-@dataclass(frozen=True)
 class RunSpec:
     """Everything that determines one run; runs with equal specs give equal results."""
 
@@ -101,6 +74,16 @@ class RunSpec:
     budget: int
     stop_at_optimum: bool = True
     timeout_s: float | None = None
+
+    @property
+    def run_seed(self) -> int:
+        """The seed the optimizer gets: ``seed`` mixed with the problem instance (suite,
+        function, instance, dimension, encoding, decoder) by :func:`numpy.random.SeedSequence`,
+        so problems and instances do not share one random stream; the same for every optimizer
+        (common random numbers) and stable across processes and machines."""
+        problem = self.problem
+        return derive_seed(self.seed, problem.suite, problem.fid, problem.instance,
+                           problem.dimension, problem.encoding or "", problem.decoder or "")
 
     @property
     def key(self) -> str:
@@ -168,10 +151,11 @@ def _expand_group(group: dict[str, Any]) -> list[tuple[ProblemSpec, int]]:
         for dimension in group["dimensions"]:
             budget = group.get("budget") or group["budget_per_dimension"] * dimension
             default = ["keys"] if group["suite"] == "binpack" else [None]
-            encodings = group.get("encodings") or default
-            for encoding in encodings:
+            for encoding in group.get("encodings") or default:
+                coding, _, decoder = (encoding or "").partition(":")
                 for instance in group["instances"]:
-                    spec = ProblemSpec(group["suite"], function, instance, dimension, encoding)
+                    spec = ProblemSpec(group["suite"], function, instance, dimension,
+                                       coding or None, decoder or None)
                     problems.append((spec, int(budget)))
     return problems
 

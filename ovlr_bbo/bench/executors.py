@@ -3,33 +3,56 @@
 Every executor takes run specs and yields :class:`~ovlr_bbo.bench.run.RunOutcome` objects as runs
 finish (in any order). Runs share nothing and are seeded by their spec, so results do not depend on
 the executor or the number of workers. Only the caller writes to disk.
+
+Time limits (``run_timeout_s``) are enforced on processes: a run that overstays is killed with its
+worker process (also inside a long C call) and recorded as failed (``RunTimedOut``). Runs with a
+time limit therefore always run in worker processes, also with ``--workers 1``. Ctrl-C kills the
+workers at once; every run that finished before is already with the caller.
 """
 
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, TimeoutError, wait
+from typing import Any
 
 from .config import RunSpec
 from .run import RunOutcome, execute_run, failed_outcome
 
-__all__ = ["EXECUTORS", "run_sequential", "run_local", "run_ray", "execute"]
+__all__ = ["EXECUTORS", "RAY_INSTALL_HINT", "run_sequential", "run_local", "run_ray", "execute",
+           "check_executor"]
 
 #: executor names accepted by ``--executor``
 EXECUTORS = ("local", "ray")
 
+#: how to get Ray (the README says the same)
+RAY_INSTALL_HINT = "pip install 'ovlr-bbo[ray]'"
 
-def _single_thread() -> None:
-    """Worker set-up: one torch thread per worker, so workers do not fight over the cores."""
+#: seconds a killed pool waits for its workers to exit
+_STOP_WAIT_S = 3.0
+
+
+def _prepare_worker() -> None:
+    """Worker set-up: one torch thread per worker, so workers do not fight over the cores; the
+    heavy imports happen here, before any run's clock starts."""
     import torch
 
     torch.set_num_threads(1)
+    import ioh  # noqa: F401
+
+    import ovlr_bbo.optimizers  # noqa: F401
+    import ovlr_bbo.problems  # noqa: F401
+
+
+def _timed_out(spec: RunSpec, how: str) -> RunOutcome:
+    return failed_outcome(spec, f"RunTimedOut: the run exceeded run_timeout_s = "
+                                f"{spec.timeout_s:g} s; {how}")
 
 
 def run_sequential(specs: Sequence[RunSpec]) -> Iterator[RunOutcome]:
-    """Runs one after another in this process (``--workers 1``)."""
+    """Runs one after another in this process (``--workers 1`` without time limits)."""
     import torch
 
     threads = torch.get_num_threads()
@@ -41,93 +64,136 @@ def run_sequential(specs: Sequence[RunSpec]) -> Iterator[RunOutcome]:
         torch.set_num_threads(threads)
 
 
-def run_local(specs: Sequence[RunSpec], workers: int, max_restarts: int = 2
-              ) -> Iterator[RunOutcome]:
-    """Runs on ``workers`` local processes (spawned). If a worker dies (killed, out of memory),
-    the pool is restarted and the unfinished runs retried; after ``max_restarts`` restarts they
-    are recorded as failed."""
-    remaining = list(specs)
-    for _ in range(max_restarts + 1):
-        if not remaining:
-            return
-        unfinished: list[RunSpec] = []
-        yield from _run_pool(remaining, workers, unfinished)
-        remaining = unfinished
-    for spec in remaining:
-        yield failed_outcome(spec, "its worker process died (killed or out of memory) "
-                                   f"{max_restarts + 1} times")
+def run_local(specs: Sequence[RunSpec], workers: int, max_restarts: int = 2,
+              run: Callable[[RunSpec], RunOutcome] = execute_run) -> Iterator[RunOutcome]:
+    """Runs on ``workers`` local processes (spawned, reused). A run over its time limit is
+    killed with its process; a run whose process dies (killed, out of memory) is retried up to
+    ``max_restarts`` times, then recorded as failed. ``run`` (picklable) executes one spec."""
+    from pebble import ProcessExpired, ProcessPool
 
+    pool = ProcessPool(max_workers=workers, initializer=_prepare_worker,
+                       context=multiprocessing.get_context("spawn"))
+    pending: dict[Any, RunSpec] = {}
+    deaths: dict[str, int] = {}
 
-def _run_pool(specs: list[RunSpec], workers: int, unfinished: list[RunSpec]
-              ) -> Iterator[RunOutcome]:
-    context = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                               initializer=_single_thread)
+    def submit(spec: RunSpec) -> None:
+        pending[pool.schedule(run, args=(spec,), timeout=spec.timeout_s)] = spec
+
     try:
-        pending = {pool.submit(execute_run, spec): spec for spec in specs}
+        for spec in specs:
+            submit(spec)
         while pending:
             finished, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in finished:
                 spec = pending.pop(future)
                 try:
-                    outcome = future.result()
-                except BrokenProcessPool:
-                    unfinished.append(spec)
-                    continue
-                yield outcome
+                    yield future.result()
+                except TimeoutError:
+                    yield _timed_out(spec, "its process was killed")
+                except ProcessExpired as error:
+                    deaths[spec.key] = deaths.get(spec.key, 0) + 1
+                    if deaths[spec.key] <= max_restarts:
+                        submit(spec)
+                    else:
+                        yield failed_outcome(spec, f"its worker process died {deaths[spec.key]} "
+                                                   f"times (killed or out of memory): {error}")
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        pool.stop()  # kills the workers: runs still going are dropped, never half-written
+        pool.join(timeout=_STOP_WAIT_S)
+
+
+def _ray_module() -> Any:
+    try:
+        import ray
+    except ImportError:
+        raise ValueError(f"--executor ray needs Ray: {RAY_INSTALL_HINT}") from None
+    return ray
+
+
+def connect_ray(workers: int | None, address: str | None) -> bool:
+    """Connect to Ray: to ``address`` (``host:port`` or ``ray://host:10001``), else to a cluster
+    already running on this machine, else start a local one with ``workers`` CPUs. Returns
+    whether this call connected (and so should disconnect)."""
+    ray = _ray_module()
+    if ray.is_initialized():
+        return False
+    if address:
+        if address.startswith("ray://"):
+            try:
+                import grpc  # noqa: F401
+                import ray.util.client  # noqa: F401
+            except ImportError:
+                raise ValueError(f"--address ray://... needs Ray's client: "
+                                 f"{RAY_INSTALL_HINT}") from None
+        ray.init(address=address, log_to_driver=False)
+        return True
+    try:
+        ray.init(address="auto", log_to_driver=False)  # a cluster started with `ray start`
+    except ConnectionError:
+        ray.init(num_cpus=workers, include_dashboard=False, log_to_driver=False)
+    return True
 
 
 def run_ray(specs: Sequence[RunSpec], workers: int | None, address: str | None
             ) -> Iterator[RunOutcome]:
-    """Runs as Ray tasks: on the cluster at ``address``, or on a local Ray instance started with
-    ``workers`` CPUs when no address is given (``pip install ovlr-bbo[ray]``)."""
-    try:
-        import ray
-    except ImportError:
-        raise ValueError("--executor ray needs Ray: pip install 'ovlr-bbo[ray]'") from None
-    started_here = not ray.is_initialized()
-    if started_here:
-        if address:
-            ray.init(address=address, log_to_driver=False)
-        else:
-            ray.init(num_cpus=workers, include_dashboard=False, log_to_driver=False)
+    """Runs as Ray tasks (see :func:`connect_ray` for which cluster). At most one run per
+    cluster CPU is in flight, so a run's time limit counts from its submission (plus a grace
+    for Ray's worker start-up); an overdue run is cancelled with its worker."""
+    ray = _ray_module()
+    connected_here = connect_ray(workers, address)
     remote_run = ray.remote(num_cpus=1, max_retries=2)(_ray_task)
+    queue = list(specs)
+    pending: dict[Any, tuple[RunSpec, float]] = {}
     try:
-        pending = {remote_run.remote(spec): spec for spec in specs}
-        while pending:
-            refs = list(pending)  # take whatever finished within half a second, at least one
-            finished, _ = ray.wait(refs, num_returns=len(refs), timeout=0.5)
-            if not finished:
-                finished, _ = ray.wait(refs, num_returns=1)
+        slots = max(1, int(ray.cluster_resources().get("CPU", 1)))
+        while queue or pending:
+            while queue and len(pending) < slots:
+                spec = queue.pop(0)
+                limit = float("inf") if spec.timeout_s is None else spec.timeout_s * 1.1 + 10
+                pending[remote_run.remote(spec)] = (spec, time.monotonic() + limit)
+            finished, _ = ray.wait(list(pending), num_returns=1, timeout=0.5)
             for ref in finished:
-                spec = pending.pop(ref)
+                spec, _ = pending.pop(ref)
                 try:
                     yield ray.get(ref)
                 except ray.exceptions.RayError as error:  # worker died, node lost, ...
                     yield failed_outcome(spec, f"Ray could not run it: {type(error).__name__}")
+            now = time.monotonic()
+            for ref in [ref for ref, (_, deadline) in pending.items() if deadline < now]:
+                spec, _ = pending.pop(ref)
+                ray.cancel(ref, force=True)
+                yield _timed_out(spec, "its Ray task was cancelled")
     finally:
         for ref in pending:
             ray.cancel(ref, force=True)
-        if started_here:
+        if connected_here:
             ray.shutdown()
 
 
 def _ray_task(spec: RunSpec) -> RunOutcome:
-    _single_thread()
+    _prepare_worker()
     return execute_run(spec)
+
+
+def check_executor(executor: str, workers: int, address: str | None) -> None:
+    """Raise ValueError for an invalid executor, worker count or address (before any work)."""
+    if executor not in EXECUTORS:
+        raise ValueError(f"unknown executor {executor!r}; executors: {', '.join(EXECUTORS)}")
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise ValueError(f"--workers must be a positive integer, got {workers!r}")
+    if address and executor != "ray":
+        raise ValueError("--address applies to --executor ray only")
+    if executor == "ray":
+        _ray_module()
 
 
 def execute(specs: Sequence[RunSpec], executor: str = "local", workers: int = 1,
             address: str | None = None) -> Iterator[RunOutcome]:
     """Dispatch to the executor named ``executor`` (one of :data:`EXECUTORS`)."""
-    if executor not in EXECUTORS:
-        raise ValueError(f"unknown executor {executor!r}; executors: {', '.join(EXECUTORS)}")
-    if workers < 1:
-        raise ValueError(f"--workers must be at least 1, got {workers}")
+    check_executor(executor, workers, address)
     if executor == "ray":
         return run_ray(specs, workers, address)
-    if workers == 1 or len(specs) <= 1:
+    timed = any(spec.timeout_s is not None for spec in specs)
+    if len(specs) == 0 or (workers == 1 and not timed):
         return run_sequential(specs)
     return run_local(specs, min(workers, len(specs)))

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from .metrics import hits_over_time, ok_records, precision, targets_by_problem
+from .metrics import RunTimes, measure, ok_records
 
 __all__ = ["convergence_figures", "ecdf_figure", "success_figure"]
 
@@ -34,12 +34,17 @@ def _step_values(evaluations: np.ndarray, values: np.ndarray, grid: np.ndarray) 
     return np.where(index >= 0, values[np.clip(index, 0, None)], np.nan)
 
 
-def convergence_figures(records: list[dict[str, Any]], folder: Path) -> list[Path]:
-    """Mean gap to the optimum of the best-so-far value against evaluations, one panel per
-    problem (over its instances and seeds), one line per optimizer; several pages if needed."""
+def convergence_figures(records: list[dict[str, Any]], folder: Path, titles: dict[str, str]
+                        ) -> list[Path]:
+    """Mean distance to the optimum (the target measure of :mod:`.metrics`: f - f*, relative gap,
+    bins above) of the best-so-far value against evaluations, one panel per
+    problem (over its instances and seeds; ``titles``: group -> title, in panel order), one line
+    per optimizer; several pages if needed."""
     plt = _pyplot()
     runs = [r for r in ok_records(records) if r.get("trace")]
-    problems, optimizers = _order(runs, "problem"), _order(runs, "optimizer")
+    present = set(_order(runs, "problem"))
+    problems = [group for group in titles if group in present]
+    optimizers = _order(runs, "optimizer")
     paths = []
     for page, start in enumerate(range(0, len(problems), _PANELS_PER_PAGE), 1):
         shown = problems[start:start + _PANELS_PER_PAGE]
@@ -48,7 +53,7 @@ def convergence_figures(records: list[dict[str, Any]], folder: Path) -> list[Pat
         figure, axes = plt.subplots(rows, columns, figsize=(4 * columns, 3 * rows), squeeze=False)
         for axis, problem in zip(axes.flat, shown, strict=False):
             _convergence_panel(axis, [r for r in runs if r["problem"] == problem], optimizers)
-            axis.set_title(problem, fontsize=9)
+            axis.set_title(titles[problem], fontsize=9)
         for axis in axes.flat[len(shown):]:
             axis.set_visible(False)
         axes.flat[0].legend(fontsize=7)
@@ -70,40 +75,37 @@ def _convergence_panel(axis, runs: list[dict[str, Any]], optimizers: list[str]) 
         curves = []
         for run in mine:
             evaluations = np.array([p[0] for p in run["trace"]], dtype=float)
-            gaps = precision(run, np.array([p[1] for p in run["trace"]], dtype=float))
+            values = np.array([p[1] for p in run["trace"]], dtype=float)
+            if run["suite"] in ("bbob", "real"):  # traces hold f, the measure is f - f*
+                values = values - run["optimum"]
+            gaps = measure(run, values)
             curve = _step_values(evaluations, gaps, grid)
             last = run["evaluations"]  # a run stopped at the optimum stays there
             curves.append(np.where(grid > last, gaps[-1], curve))
         axis.plot(grid, np.nanmean(np.array(curves), axis=0), label=optimizer)
     axis.set_xscale("log")
-    axis.set_yscale("symlog", linthresh=1e-8 if runs[0]["suite"] in ("bbob", "real") else 1.0)
+    axis.set_yscale("symlog", linthresh=1e-8 if runs[0]["suite"] in ("bbob", "real") else 1e-2)
     axis.set_ylim(bottom=0)
     axis.set_xlabel("evaluations")
-    axis.set_ylabel("gap to optimum (mean)")
+    axis.set_ylabel("distance to optimum (mean)")
 
 
-def ecdf_figure(records: list[dict[str, Any]], folder: Path) -> Path:
+def ecdf_figure(records: list[dict[str, Any]], times: dict[str, RunTimes], folder: Path) -> Path:
     """Fraction of (run, target) pairs hit against the fraction of the budget used, one line per
-    optimizer over all problems; the area under each curve is its AOCC."""
+    optimizer over all problems and the fixed targets (failed runs hit nothing); the area under
+    each curve is its AOCC."""
     plt = _pyplot()
-    runs = ok_records(records)
-    targets = targets_by_problem(runs)
     grid = np.geomspace(1e-3, 1.0, 100)
     figure, axis = plt.subplots(figsize=(6, 4))
-    for optimizer in _order(runs, "optimizer"):
-        curves = []
-        for run in (r for r in runs if r["optimizer"] == optimizer):
-            instance = f"{run['problem']}-i{run['instance']}"
-            evaluations, fractions = hits_over_time(run, targets[instance])
-            curve = _step_values(evaluations / run["budget"], fractions, grid)
-            curves.append(np.nan_to_num(curve, nan=0.0))
-        if curves:
-            axis.plot(grid, np.mean(curves, axis=0), label=optimizer)
+    for optimizer in _order(records, "optimizer"):
+        curves = [(times[r["key"]].times[None, :] <= grid[:, None] * r["budget"]).mean(axis=1)
+                  for r in records if r["optimizer"] == optimizer]
+        axis.plot(grid, np.mean(curves, axis=0), label=optimizer)
     axis.set_xscale("log")
     axis.set_ylim(0, 1)
     axis.set_xlabel("fraction of the budget")
     axis.set_ylabel("fraction of targets hit")
-    axis.set_title("ECDF over all problems")
+    axis.set_title("ECDF over all problems (fixed targets)")
     axis.legend(fontsize=8)
     figure.tight_layout()
     path = folder / "ecdf.png"
@@ -112,10 +114,11 @@ def ecdf_figure(records: list[dict[str, Any]], folder: Path) -> Path:
     return path
 
 
-def success_figure(summary: list[dict[str, Any]], folder: Path) -> Path:
-    """Heat map of success rates: optimizers x problems."""
+def success_figure(summary: list[dict[str, Any]], titles: dict[str, str], folder: Path) -> Path:
+    """Heat map of success rates: optimizers x problems (``titles``: group -> title, in order)."""
     plt = _pyplot()
-    optimizers, problems = _order(summary, "optimizer"), _order(summary, "problem")
+    optimizers = _order(summary, "optimizer")
+    problems = [group for group in titles if group in set(_order(summary, "problem"))]
     rates = np.full((len(optimizers), len(problems)), np.nan)
     for row in summary:
         cell = optimizers.index(row["optimizer"]), problems.index(row["problem"])
@@ -123,7 +126,8 @@ def success_figure(summary: list[dict[str, Any]], folder: Path) -> Path:
     width = max(5.0, 0.5 * len(problems) + 2)
     figure, axis = plt.subplots(figsize=(width, 0.45 * len(optimizers) + 2.2))
     image = axis.imshow(rates, vmin=0, vmax=1, cmap="viridis", aspect="auto")
-    axis.set_xticks(range(len(problems)), problems, rotation=60, ha="right", fontsize=7)
+    axis.set_xticks(range(len(problems)), [titles[p] for p in problems], rotation=60, ha="right",
+                    fontsize=7)
     axis.set_yticks(range(len(optimizers)), optimizers, fontsize=8)
     if rates.size <= 200:
         for (i, j), rate in np.ndenumerate(rates):

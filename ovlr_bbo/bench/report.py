@@ -1,4 +1,5 @@
-"""``report/summary.md`` and figures from the run records (``ovlr-bbo report runs/NAME``)."""
+"""``report/summary.md`` and figures from the run records and their IOH data
+(``ovlr-bbo report runs/NAME``)."""
 
 from __future__ import annotations
 
@@ -8,78 +9,93 @@ from typing import Any
 
 import numpy as np
 
-from .figures import convergence_figures, ecdf_figure, success_figure
-from .metrics import ok_records, summarize
+from ovlr_bbo.problems.registry import problem_order, problem_title
 
-__all__ = ["write_report", "headline_table", "overall_table"]
+from .figures import convergence_figures, ecdf_figure, success_figure
+from .metrics import RunTimes, hitting_times, load_traces, ok_records, summarize
+from .tables import format_number, markdown_table
+
+__all__ = ["write_report", "run_times", "headline_table", "overall_table", "per_problem_table",
+           "bins_above_table", "problem_titles"]
 
 _MAX_FAILURES_LISTED = 20
 
 
-def _number(value: float, digits: int = 3) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "-"
-    if math.isinf(value):
-        return "inf"
-    return f"{value:.{digits}g}"
+def run_times(root: str | Path, records: list[dict[str, Any]]) -> dict[str, RunTimes]:
+    """Target hitting times of ``records`` from the IOH data in ``root/ioh``."""
+    traces = load_traces(Path(root) / "ioh", [r["key"] for r in ok_records(records)])
+    return hitting_times(records, traces)
 
 
-def _markdown(header: list[str], rows: list[list[str]]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
-    return "\n".join(lines)
+def problem_titles(records: list[dict[str, Any]]) -> dict[str, str]:
+    """Problem group id -> readable title (``pbo-f2-d32`` -> ``LeadingOnes (f2, d32)``), in
+    numeric order (f1, f2, ..., f10, not f1, f10, f2)."""
+    fields = {}
+    for r in records:
+        fields.setdefault(r["problem"], (r["suite"], r["function"], r["dimension"],
+                                         r.get("encoding"), r.get("decoder")))
+    ordered = sorted(fields, key=lambda group: problem_order(*fields[group]))
+    return {group: problem_title(*fields[group]) for group in ordered}
 
 
 def headline_table(records: list[dict[str, Any]]) -> str:
     """Successes per optimizer (rows) and problem (columns), e.g. ``13/15``, with a total."""
-    summary = summarize(records)
-    problems = list(dict.fromkeys(row["problem"] for row in summary))
-    optimizers = list(dict.fromkeys(row["optimizer"] for row in summary))
-    cells = {(row["optimizer"], row["problem"]): row for row in summary}
+    titles = problem_titles(records)
+    optimizers = list(dict.fromkeys(r["optimizer"] for r in records))
     rows = []
     for optimizer in optimizers:
-        mine = [cells.get((optimizer, problem)) for problem in problems]
-        wins, total = sum(r["successes"] for r in mine if r), sum(r["runs"] for r in mine if r)
-        rows.append([optimizer] + [f"{r['successes']}/{r['runs']}" if r else "-" for r in mine]
-                    + [f"{wins}/{total} ({wins / total:.1%})" if total else "-"])
-    return _markdown(["optimizer", *problems, "total"], rows)
+        mine = [r for r in records if r["optimizer"] == optimizer]
+        cells = []
+        for group in titles:
+            runs = [r for r in mine if r["problem"] == group]
+            wins = sum(bool(r.get("success")) for r in runs)
+            cells.append(f"{wins}/{len(runs)}" if runs else "-")
+        wins = sum(bool(r.get("success")) for r in mine)
+        rows.append([optimizer, *cells, f"{wins}/{len(mine)} ({wins / len(mine):.1%})"])
+    return markdown_table(["optimizer", *titles.values(), "total"], rows)
 
 
-def overall_table(records: list[dict[str, Any]]) -> str:
+def overall_table(records: list[dict[str, Any]], times: dict[str, RunTimes]) -> str:
     """Per optimizer over all problems: runs, failures, success rate, mean gap, mean AOCC."""
-    rows = [[row["optimizer"], str(row["runs"]), str(row["failed"]),
-             f"{row['success_rate']:.1%}", _number(row["mean_gap"]), _number(row["aocc"])]
-            for row in summarize(records, by=("optimizer",))]
-    return _markdown(["optimizer", "runs", "failed", "success rate", "mean gap", "AOCC"], rows)
+    rows = [[row["optimizer"], row["runs"], row["failed"], f"{row['success_rate']:.1%}",
+             row["mean_gap"], row["aocc"]]
+            for row in summarize(records, times, by=("optimizer",))]
+    return markdown_table(["optimizer", "runs", "failed", "success rate", "mean gap", "AOCC"],
+                          rows)
 
 
-def _per_problem_table(records: list[dict[str, Any]]) -> str:
-    rows = [[row["problem"], row["optimizer"], f"{row['successes']}/{row['runs']}",
-             _number(row["ert"]), _number(row["mean_gap"]), _number(row["aocc"])]
-            for row in sorted(summarize(records), key=lambda row: row["problem"])]
-    return _markdown(["problem", "optimizer", "successes", "ERT", "mean gap", "AOCC"], rows)
+def per_problem_table(records: list[dict[str, Any]], times: dict[str, RunTimes]) -> str:
+    """Per problem (in numeric order) and optimizer: successes, ERT, mean gap, AOCC."""
+    titles = problem_titles(records)
+    order = {group: i for i, group in enumerate(titles)}
+    summary = sorted(summarize(records, times), key=lambda row: order[row["problem"]])
+    rows = [[titles[row["problem"]], row["optimizer"], f"{row['successes']}/{row['runs']}",
+             row["ert"], row["mean_gap"], row["aocc"]] for row in summary]
+    return markdown_table(["problem", "optimizer", "successes", "ERT", "mean gap", "AOCC"], rows)
 
 
 def bins_above_table(records: list[dict[str, Any]]) -> str:
     """Bin packing: mean number of bins above the optimum (or the L2 lower bound where the
     optimum is unknown) per problem and optimizer, from each run's best ``floor(value)``."""
+    packing = ok_records(r for r in records if r.get("suite") == "binpack")
     runs: dict[tuple[str, str], list[float]] = {}
-    for record in ok_records(r for r in records if r.get("suite") == "binpack"):
+    for record in packing:
         above = math.floor(record["best"]) - record["optimum"]
         runs.setdefault((record["problem"], record["optimizer"]), []).append(above)
+    titles = problem_titles(packing)
     optimizers = list(dict.fromkeys(optimizer for _, optimizer in runs))
-    problems = list(dict.fromkeys(problem for problem, _ in runs))
-    rows = [[optimizer] + [_number(float(np.mean(runs[(problem, optimizer)])), 2)
-                           if (problem, optimizer) in runs else "-" for problem in problems]
+    rows = [[optimizer] + [format_number(float(np.mean(runs[(group, optimizer)])), 2)
+                           if (group, optimizer) in runs else "-" for group in titles]
             for optimizer in optimizers]
-    return _markdown(["optimizer", *problems], rows)
+    return markdown_table(["optimizer", *titles.values()], rows)
 
 
 def _failures(records: list[dict[str, Any]]) -> str:
     failed = [r for r in records if r.get("status") != "ok"]
     if not failed:
         return "No run failed."
-    lines = [f"{len(failed)} runs failed (counted as unsuccessful):", ""]
+    lines = [f"{len(failed)} runs failed (counted as unsuccessful, their whole budget spent):",
+             ""]
     lines += [f"- `{r['key']}`: {r.get('error')}" for r in failed[:_MAX_FAILURES_LISTED]]
     if len(failed) > _MAX_FAILURES_LISTED:
         lines.append(f"- ... and {len(failed) - _MAX_FAILURES_LISTED} more (see results.csv)")
@@ -87,12 +103,15 @@ def _failures(records: list[dict[str, Any]]) -> str:
 
 
 _DEFINITIONS = """\
-Definitions: *success* = the run hit the problem's final target (ioh's optimum test; bin packing:
-the optimal bin count, or its lower bound where the optimum is unknown); *ERT* = evaluations spent
-by all runs (a successful run counted up to its first hit) / number of successes; *gap* =
-|optimum - best| / max(|optimum|, 1); *AOCC* = area under the ECDF curve: the fraction of
-targets (the final target and 20 precisions log-spaced from the worst first value down to 1e-8,
-or 1 on discrete problems) hit by the best-so-far value, averaged over the budget."""
+Definitions (computed from the IOH data in `ioh/`; see `ovlr_bbo/bench/metrics.py`): *success* =
+the run hit the problem's final target (ioh's optimum test; bin packing: the optimal bin count, or
+its lower bound where the optimum is unknown); *ERT* = evaluations spent by all runs (a
+successful run counted up to its first hit, a failed run as its whole budget) / number of
+successes; *gap* = |optimum - best| / max(|optimum|, 1); *AOCC* = area under the ECDF curve: the
+fraction of fixed targets hit by the best-so-far value, averaged over the budget. Targets: BBOB,
+51 precisions f - f* from 1e2 to 1e-8 (log-spaced); PBO, the relative gap (f* - f) / f* at most
+0.95, 0.90, ..., 0.05, 0; bin packing, at most 10, 9, ..., 0 bins above the optimum. The targets
+do not depend on the optimizers in the table, so folders can be compared and merged."""
 
 
 def _binpacking_parts(records: list[dict[str, Any]]) -> list[str]:
@@ -112,11 +131,14 @@ def write_report(root: str | Path, records: list[dict[str, Any]], config: dict[s
     if not records:
         parts.append("No run has finished yet.")
     else:
-        figures = [*convergence_figures(records, folder), ecdf_figure(records, folder),
-                   success_figure(summarize(records), folder)]
+        times = run_times(root, records)
+        titles = problem_titles(records)
+        figures = [*convergence_figures(records, folder, titles),
+                   ecdf_figure(records, times, folder),
+                   success_figure(summarize(records, times), titles, folder)]
         parts += ["## Successes per problem", headline_table(records),
-                  "## Overall", overall_table(records),
-                  "## Per problem", _per_problem_table(records), _DEFINITIONS,
+                  "## Overall", overall_table(records, times),
+                  "## Per problem", per_problem_table(records, times), _DEFINITIONS,
                   *_binpacking_parts(records),
                   "## Failures", _failures(records),
                   "## Figures", "\n".join(f"![{p.stem}]({p.name})" for p in figures)]

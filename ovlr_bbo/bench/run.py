@@ -9,30 +9,24 @@ absent. A run whose optimizer or problem raises is returned as ``status="failed"
 from __future__ import annotations
 
 import re
-import signal
 import tempfile
-import threading
 import time
 import traceback
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from ..integrations.ioh import minimize_until
 from .config import RunSpec
 
-__all__ = ["RunOutcome", "execute_run", "failed_outcome", "build_optimizer", "optimizer_registry",
-           "RunTimedOut"]
+__all__ = ["RunOutcome", "execute_run", "failed_outcome", "build_optimizer", "RunTimedOut"]
 
 
 class RunTimedOut(Exception):
-    """The run exceeded its wall-clock limit (``run_timeout_s``)."""
-
-
-class _TargetReached(Exception):
-    """Internal: the final target was hit and the run stops (``stop_at_optimum``)."""
+    """The run exceeded its wall-clock limit (``run_timeout_s``): raised between evaluations
+    here; the executors also kill a run's process when it overstays (a long C call)."""
 
 
 @dataclass
@@ -43,33 +37,19 @@ class RunOutcome:
     files: dict[str, bytes]
 
 
-def optimizer_registry() -> tuple[Any, list[str]]:
-    """``(make_optimizer, names)`` from :mod:`ovlr_bbo.optimizers`, or a registry holding only
-    OVLR while that module is missing."""
-    try:
-        from ovlr_bbo.optimizers import make_optimizer, optimizer_names
-    except ImportError:
-        from ovlr_bbo import OVLR
-
-        def make_optimizer(name, space, *, seed=None, maximize=False, budget=None, **settings):
-            if name != "ovlr":
-                raise ValueError(f"unknown optimizer {name!r}; optimizers: ovlr")
-            return OVLR(space, seed=seed, maximize=maximize, **settings)
-
-        return make_optimizer, ["ovlr"]
-    return make_optimizer, list(optimizer_names())
-
-
 def build_optimizer(spec: RunSpec, space: Any, maximize: bool) -> Any:
-    """The run's optimizer, seeded with the run's seed."""
-    make_optimizer, _ = optimizer_registry()
-    return make_optimizer(spec.optimizer.name, space, seed=spec.seed, maximize=maximize,
+    """The run's optimizer, seeded with the run's seed (:attr:`RunSpec.run_seed`)."""
+    from ovlr_bbo.optimizers import make_optimizer
+
+    return make_optimizer(spec.optimizer.name, space, seed=spec.run_seed, maximize=maximize,
                           budget=spec.budget, **spec.optimizer.settings)
 
 
 class _Recorder:
-    """The function the optimizer sees: evaluates a batch on the problem, keeps the best-so-far
-    trace and the first evaluation that hits the target, enforces the deadline."""
+    """The function the optimizer sees: evaluates rows on the problem, keeps the best-so-far
+    trace and the first evaluation that hits the target, enforces the deadline; with
+    ``stop_at_optimum`` the run ends at that evaluation (the rest of its batch is not
+    evaluated)."""
 
     def __init__(self, bench: Any, stop_at_optimum: bool, deadline: float | None):
         self.bench, self.stop_at_optimum, self.deadline = bench, stop_at_optimum, deadline
@@ -83,8 +63,6 @@ class _Recorder:
     def __call__(self, X: np.ndarray) -> np.ndarray:
         if self.deadline is not None and time.monotonic() > self.deadline:
             raise RunTimedOut("the run exceeded run_timeout_s")
-        if self.hit_at is not None and self.stop_at_optimum:
-            raise _TargetReached
         values = self.bench.evaluate(X)
         for i, value in enumerate(values):
             if self.first_value is None:
@@ -98,27 +76,9 @@ class _Recorder:
         self.evaluations += len(values)
         return values
 
-
-@contextmanager
-def _alarm(seconds: float | None):
-    """Raise RunTimedOut in this thread after ``seconds`` (a hard limit for optimizers stuck
-    between evaluations); a no-op where signals are unavailable (non-main threads, Windows)."""
-    usable = (seconds is not None and hasattr(signal, "setitimer")
-              and threading.current_thread() is threading.main_thread())
-    if not usable:
-        yield
-        return
-
-    def on_alarm(signum, frame):
-        raise RunTimedOut(f"the run exceeded run_timeout_s = {seconds:g} s")
-
-    previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+    def done(self) -> bool:
+        """The run stops: the final target was hit and ``stop_at_optimum`` is set."""
+        return self.stop_at_optimum and self.hit_at is not None
 
 
 def _optimize(spec: RunSpec, folder: Path) -> dict[str, Any]:
@@ -126,7 +86,7 @@ def _optimize(spec: RunSpec, folder: Path) -> dict[str, Any]:
 
     from ovlr_bbo.problems import make_problem
 
-    bench = make_problem(spec.problem.spec)
+    bench = make_problem(spec.problem)
     # ioh writes algorithm_info into its JSON unescaped: keep quotes and backslashes out
     settings = {"optimizer": spec.optimizer.name, **spec.optimizer.settings}
     info = re.sub(r'["\\]', "", "; ".join(f"{k}={v}" for k, v in settings.items()))
@@ -137,10 +97,7 @@ def _optimize(spec: RunSpec, folder: Path) -> dict[str, Any]:
     recorder = _Recorder(bench, spec.stop_at_optimum, deadline)
     try:
         optimizer = build_optimizer(spec, bench.space, bench.maximize)
-        with _alarm(spec.timeout_s):
-            optimizer.minimize(recorder, spec.budget, batch=True)
-    except _TargetReached:
-        pass
+        minimize_until(optimizer, recorder, spec.budget, recorder.done)
     finally:
         bench.reset()
         logger.close()
@@ -159,9 +116,10 @@ def _collect(folder: Path) -> dict[str, bytes]:
 def _base_record(spec: RunSpec) -> dict[str, Any]:
     problem = spec.problem
     return {"key": spec.key, "spec": asdict(spec), "optimizer": spec.optimizer.label,
-            "suite": problem.suite, "problem": problem.group, "function": problem.function,
-            "encoding": problem.encoding, "instance": problem.instance,
-            "dimension": problem.dimension, "seed": spec.seed, "budget": spec.budget}
+            "suite": problem.suite, "problem": problem.group, "title": problem.title,
+            "function": problem.fid, "encoding": problem.encoding, "decoder": problem.decoder,
+            "instance": problem.instance, "dimension": problem.dimension, "seed": spec.seed,
+            "run_seed": spec.run_seed, "budget": spec.budget}
 
 
 def execute_run(spec: RunSpec) -> RunOutcome:

@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ovlr_bbo.optimizers import check_optimizer_name
+
 from .config import BenchConfig, RunSpec
-from .executors import execute
-from .run import optimizer_registry
+from .executors import check_executor, execute
 from .store import RunStore
 
-__all__ = ["BenchResult", "run_bench", "check_optimizers"]
+__all__ = ["BenchResult", "run_bench", "rebuild", "check_optimizers"]
 
 
 @dataclass
@@ -32,13 +33,13 @@ class BenchResult:
 
 
 def check_optimizers(config: BenchConfig) -> None:
-    """Raise ValueError listing the known optimizers if the configuration names an unknown one."""
-    _, names = optimizer_registry()
+    """Raise ValueError listing the valid names if the configuration names an unknown optimizer
+    (``ng:<Name>`` is checked against nevergrad's registry)."""
     for spec in config.optimizers:
-        base = spec.name
-        if base not in names and not base.startswith("ng:"):
-            raise ValueError(f"unknown optimizer {base!r} (label {spec.label!r}); optimizers: "
-                             f"{', '.join(names)}, ng:<nevergrad name>")
+        try:
+            check_optimizer_name(spec.name)
+        except ValueError as error:
+            raise ValueError(f"optimizer {spec.label!r}: {error}") from None
 
 
 def _check_problems(runs: list[RunSpec]) -> None:
@@ -50,7 +51,7 @@ def _check_problems(runs: list[RunSpec]) -> None:
         if spec.problem.spec not in seen:
             seen.add(spec.problem.spec)
             try:
-                make_problem(spec.problem.spec)
+                make_problem(spec.problem)
             except ValueError as error:
                 raise ValueError(f"problem {spec.problem.spec!r}: {error}") from None
 
@@ -69,31 +70,37 @@ def run_bench(config: BenchConfig, out: str | Path, *, workers: int = 1, executo
     Without ``resume`` the folder must not hold earlier results; with it, runs already recorded
     are kept (failed ones too, unless ``retry_failed``) and only the missing ones run.
     """
+    check_executor(executor, workers, address)
+    if retry_failed and not resume:
+        raise ValueError("--retry-failed needs --resume (it reruns failed runs of an earlier "
+                         "bench in the same folder)")
     check_optimizers(config)
     runs = config.runs()
     _check_problems(runs)
     store = RunStore(out)
-    done = store.done_keys() if store.results.exists() else set()
-    if done and not resume:
-        raise ValueError(f"{store.root} already holds {len(done)} runs; add --resume to complete "
-                         "them, or choose another --out")
-    store.prepare()
-    store.write_config(config.to_dict())
-    if retry_failed:
-        done -= {r["key"] for r in store.load_records(sorted(done)) if r.get("status") != "ok"}
-    todo = [spec for spec in runs if spec.key not in done]
-    with _progress(len(runs), progress) as bar:
-        bar.update(len(runs) - len(todo))
-        for outcome in execute(todo, executor, workers, address):
-            store.save(outcome)
-            bar.update(1)
-    records = store.load_records([spec.key for spec in runs])
-    table = store.write_table(records)
-    report_dir = None
-    if report:
-        from .report import write_report
+    with store.lock():
+        done = store.done_keys() if store.results.exists() else set()
+        if done and not resume:
+            raise ValueError(f"{store.root} already holds {len(done)} runs; add --resume to "
+                             "complete them, or choose another --out")
+        store.prepare()
+        store.write_config(config.to_dict())
+        if retry_failed:
+            done -= {r["key"] for r in store.load_records(sorted(done))
+                     if r.get("status") != "ok"}
+        todo = [spec for spec in runs if spec.key not in done]
+        with _progress(len(runs), progress) as bar:
+            bar.update(len(runs) - len(todo))
+            for outcome in execute(todo, executor, workers, address):
+                store.save(outcome)
+                bar.update(1)
+        records = store.load_records([spec.key for spec in runs])
+        table = store.write_table(records)
+        report_dir = None
+        if report:
+            from .report import write_report
 
-        report_dir = write_report(store.root, records, config.to_dict())
+            report_dir = write_report(store.root, records, config.to_dict())
     return BenchResult(store.root, table, report_dir, records, len(todo), len(runs) - len(todo))
 
 
@@ -103,13 +110,14 @@ def rebuild(out: str | Path) -> BenchResult:
     if not store.results.is_dir():
         raise ValueError(f"{store.root} holds no benchmark results (no results/ folder); "
                          "run `ovlr-bbo bench` first")
-    saved = store.read_config()
-    keys = None
-    if saved is not None:
-        keys = [spec.key for spec in BenchConfig.from_dict(saved).runs()]
-    records = store.load_records(keys)
-    table = store.write_table(records)
-    from .report import write_report
+    with store.lock():
+        saved = store.read_config()
+        keys = None
+        if saved is not None:
+            keys = [spec.key for spec in BenchConfig.from_dict(saved).runs()]
+        records = store.load_records(keys)
+        table = store.write_table(records)
+        from .report import write_report
 
-    report_dir = write_report(store.root, records, saved or {})
+        report_dir = write_report(store.root, records, saved or {})
     return BenchResult(store.root, table, report_dir, records, 0, len(records))

@@ -2,6 +2,7 @@
 
 Layout of ``runs/NAME/``::
 
+    .lock                  held by the one process writing the folder (bench, --resume, report)
     config.json            the configuration the runs came from
     results/<key>.json     one record per finished run (ok or failed), written last and atomically
     ioh/<key>/             the run's IOHprofiler data (ioh.logger.Analyzer), moved in by rename
@@ -20,8 +21,12 @@ import math
 import os
 import shutil
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+from filelock import FileLock, Timeout
 
 from .run import RunOutcome
 
@@ -50,6 +55,23 @@ class RunStore:
         self.results = self.root / "results"
         self.ioh = self.root / "ioh"
         self.staging = self.root / ".staging"
+
+    @contextmanager
+    def lock(self, wait_s: float = 0.0) -> Iterator[None]:
+        """Hold the folder's lock file: a second ``bench``/``--resume``/``report`` on the same
+        folder fails at once (ValueError) instead of interleaving its writes with ours."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(self.root / ".lock")
+        try:
+            lock.acquire(timeout=wait_s)
+        except Timeout:
+            raise ValueError(f"another ovlr-bbo process is writing to {self.root} (it holds "
+                             f"{self.root / '.lock'}); wait for it to finish or choose another "
+                             "--out") from None
+        try:
+            yield
+        finally:
+            lock.release()
 
     def prepare(self) -> None:
         """Create the folders and drop leftovers of interrupted writes."""

@@ -12,26 +12,55 @@ is one, for every name :func:`ovlr_bbo.optimizers.make_optimizer` knows:
 (True, 16.0)
 
 It infers the search space from the problem (PBO -> binary, ioh integer -> integer range,
-BBOB/real -> box from the bounds, the project's bin-packing problems -> their encodings), stops
-when the budget is spent or ``problem.state.optimum_found``, evaluates in batches and never
-evaluates past the budget. Inside ``ioh.Experiment`` (which deep-copies the algorithm for every
-problem and runs the repetitions on that copy), repetition ``r`` of problem ``(fid, instance,
-dimension)`` is seeded from ``(seed, fid, instance, dimension, r)``: repetitions differ, and a
-rerun gives the same numbers whatever ``njobs`` is.
+BBOB/real -> box from the bounds, the project's bin-packing problems -> their encodings), gives
+the optimizer the budget that remains (a problem may arrive with evaluations spent), evaluates
+each batch one candidate after another and stops at once when ``problem.state.optimum_found``
+(the rest of the batch is told as never evaluated) or the budget is spent. Inside
+``ioh.Experiment`` (which deep-copies the algorithm for every problem and runs the repetitions
+on that copy), repetition ``r`` of problem ``(fid, instance, dimension)`` is seeded from
+``(seed, fid, instance, dimension, r)`` (:func:`~ovlr_bbo.optimizers.derive_seed`):
+repetitions differ, and a rerun gives the same numbers whatever ``njobs`` is.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 from ..ask_tell import AskTellOptimizer
-from ..optimizers import NEVERGRAD_PREFIX, make_optimizer, optimizer_names
+from ..optimizers import check_optimizer_name, derive_seed, make_optimizer
 from ..problems.ioh_suites import from_ioh
 
-__all__ = ["Algorithm"]
+__all__ = ["Algorithm", "minimize_until"]
+
+
+def minimize_until(optimizer: AskTellOptimizer, evaluate: Callable[[np.ndarray], np.ndarray],
+                   budget: int, done: Callable[[], bool], chunk: int = 1) -> int:
+    """Ask/tell ``optimizer`` on the batch function ``evaluate`` for at most ``budget``
+    evaluations, ``chunk`` rows at a time, and stop as soon as ``done()`` (checked after every
+    chunk): the rows of the batch not evaluated then are told as never evaluated (the same
+    mechanism as the budget cut in :meth:`AskTellOptimizer.minimize`). Returns the evaluations
+    spent."""
+    used = 0
+    while used < budget and not done():
+        candidates = optimizer.ask()
+        batch_id = optimizer._next_batch - 1  # the batch ask() just opened
+        rows = min(len(candidates), budget - used)
+        scores = np.full(len(candidates), np.nan)
+        evaluated = 0
+        while evaluated < rows:
+            end = min(evaluated + chunk, rows)
+            scores[evaluated:end] = optimizer._check_scores(evaluate(candidates[evaluated:end]),
+                                                            end - evaluated)
+            evaluated = end
+            if done():
+                break
+        optimizer._complete(batch_id, scores, evaluated=evaluated)
+        used += evaluated
+    return used
 
 
 class Algorithm:
@@ -51,9 +80,7 @@ class Algorithm:
                                                    and not budget_factor > 0):
             raise ValueError(f"the budget must be positive, got budget={budget}, "
                              f"budget_factor={budget_factor}")
-        if optimizer not in optimizer_names() and not optimizer.startswith(NEVERGRAD_PREFIX):
-            raise ValueError(f"unknown optimizer {optimizer!r}; known names: "
-                             f"{', '.join(optimizer_names())}, and {NEVERGRAD_PREFIX}<Name>")
+        check_optimizer_name(optimizer)
         self.optimizer_name = optimizer
         self.budget, self.budget_factor = budget, budget_factor
         self.seed = int(seed)
@@ -69,16 +96,18 @@ class Algorithm:
         bench = from_ioh(problem)
         budget = self._budget(bench.dimension)
         meta = problem.meta_data
-        self.run_seed = int(np.random.SeedSequence(
-            [self.seed, meta.problem_id, meta.instance, meta.n_variables, self.run]
-        ).generate_state(1)[0])
+        self.run_seed = derive_seed(self.seed, meta.problem_id, meta.instance,
+                                    meta.n_variables, self.run)
         self.run += 1
-        self._optimizer = make_optimizer(self.optimizer_name, bench.space, seed=self.run_seed,
-                                         maximize=bench.maximize, budget=budget, **self.settings)
+        self._optimizer = None
         remaining = budget - problem.state.evaluations
-        if remaining > 0:
-            self._optimizer.minimize(bench.evaluate, remaining, batch=True,
-                                     stop=lambda: bool(problem.state.optimum_found))
+        if remaining < 1 or problem.state.optimum_found:
+            return
+        self._optimizer = make_optimizer(self.optimizer_name, bench.space, seed=self.run_seed,
+                                         maximize=bench.maximize, budget=remaining,
+                                         **self.settings)
+        minimize_until(self._optimizer, bench.evaluate, remaining,
+                       lambda: bool(problem.state.optimum_found))
 
     def _budget(self, dimension: int) -> int:
         if self.budget is not None:
