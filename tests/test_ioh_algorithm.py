@@ -4,6 +4,7 @@ import ioh
 import numpy as np
 import pytest
 
+from ovlr_bbo import spaces
 from ovlr_bbo.integrations.ioh import Algorithm
 from ovlr_bbo.problems import binpacking, triplet_instance
 
@@ -19,22 +20,74 @@ def test_never_evaluates_past_the_budget(name):
     assert problem.state.evaluations == 50
 
 
-def test_stops_at_the_optimum():
+class FirstHit(ioh.logger.AbstractLogger):
+    """Records the evaluation at which the problem's optimum was first reached."""
+
+    def __init__(self, optimum: float):
+        super().__init__(triggers=[ioh.logger.trigger.ALWAYS])
+        self.optimum, self.hit = optimum, None
+
+    def __call__(self, info):
+        if self.hit is None and info.raw_y >= self.optimum:
+            self.hit = info.evaluations
+
+    def reset(self):
+        self.hit = None
+
+    def close(self):
+        pass
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_stops_at_the_optimum_within_a_batch(seed):
     problem = _pbo(fid=1, dimension=8)
-    Algorithm("ovlr", budget_factor=500, seed=0)(problem)
-    assert problem.state.optimum_found and problem.state.evaluations < 4000
+    logger = FirstHit(problem.optimum.y)
+    problem.attach_logger(logger)
+    algorithm = Algorithm("ovlr", budget_factor=500, seed=seed)
+    algorithm(problem)
+    assert problem.state.optimum_found
+    assert algorithm.optimizer.popsize > 1  # batches of several candidates
+    assert problem.state.evaluations == logger.hit  # not a candidate more
+    assert algorithm.optimizer.evaluations == logger.hit
 
 
-@pytest.mark.parametrize("problem", [
-    ioh.get_problem(1, 1, 3, ioh.ProblemClass.BBOB),
-    ioh.get_problem(31, 1, 4, ioh.ProblemClass.INTEGER),
-    binpacking(triplet_instance(9, seed=0), encoding="keys").problem,
-    binpacking(triplet_instance(9, seed=0), encoding="assignment").problem,
-], ids=["bbob", "integer", "binpack-keys", "binpack-assignment"])
-def test_infers_the_space_of_any_problem_kind(problem):
-    Algorithm("ovlr", budget=40, seed=0)(problem)
+def test_nevergrad_gets_the_remaining_budget():
+    problem = _pbo(fid=2, dimension=32)
+    rng = np.random.default_rng(0)
+    problem(rng.integers(0, 2, size=(30, 32)).tolist())  # 30 evaluations spent before
+    algorithm = Algorithm("ng:OnePlusOne", budget=50, seed=0)
+    algorithm(problem)
+    assert algorithm.optimizer.budget == 20
+    assert problem.state.evaluations == 50
+
+
+def test_a_spent_budget_runs_nothing():
+    problem = _pbo(fid=2, dimension=32)
+    problem(np.zeros((5, 32), dtype=int).tolist())
+    algorithm = Algorithm("ovlr", budget=5, seed=0)
+    algorithm(problem)
+    assert algorithm.optimizer is None and problem.state.evaluations == 5
+
+
+@pytest.mark.parametrize("problem, space, bounds", [
+    (ioh.get_problem(1, 1, 3, ioh.ProblemClass.BBOB), spaces.Box, (-5, 5)),
+    (ioh.get_problem(31, 1, 4, ioh.ProblemClass.INTEGER), spaces.Integer, None),
+    (binpacking(triplet_instance(9, seed=0), encoding="keys").problem, spaces.RandomKeys, None),
+    (binpacking(triplet_instance(9, seed=0), encoding="assignment").problem, spaces.Integer,
+     None),
+    (ioh.get_problem(3, 1, 6, ioh.ProblemClass.PBO), spaces.Binary, None),
+], ids=["bbob", "integer", "binpack-keys", "binpack-assignment", "pbo"])
+def test_infers_the_space_of_any_problem_kind(problem, space, bounds):
+    algorithm = Algorithm("ovlr", budget=40, seed=0)
+    algorithm(problem)
+    inferred = algorithm.optimizer.space
+    assert type(inferred) is space and inferred.dimension == problem.meta_data.n_variables
+    if space is spaces.Integer:
+        assert np.array_equal(inferred.lb, problem.bounds.lb)
+        assert np.array_equal(inferred.ub, problem.bounds.ub)
+    if bounds is not None:
+        assert np.all(inferred.lb == bounds[0]) and np.all(inferred.ub == bounds[1])
     assert problem.state.evaluations == 40 or problem.state.optimum_found
-    assert np.isfinite(problem.state.current_best.y)
 
 
 def test_repetitions_differ_and_reruns_repeat():
@@ -54,8 +107,10 @@ def test_repetitions_differ_and_reruns_repeat():
 def test_bad_arguments_raise():
     with pytest.raises(ValueError, match="exactly one"):
         Algorithm("ovlr")
-    with pytest.raises(ValueError, match="known names"):
+    with pytest.raises(ValueError, match="unknown optimizer 'simulated-annealing'; optimizers"):
         Algorithm("simulated-annealing", budget=10)
+    with pytest.raises(ValueError, match="nevergrad has no optimizer named 'NotReal'"):
+        Algorithm("ng:NotReal", budget=10)
     with pytest.raises(ValueError, match="positive"):
         Algorithm("ovlr", budget=0)
 

@@ -41,25 +41,25 @@ def minimize_until(optimizer: AskTellOptimizer, evaluate: Callable[[np.ndarray],
                    budget: int, done: Callable[[], bool], chunk: int = 1) -> int:
     """Ask/tell ``optimizer`` on the batch function ``evaluate`` for at most ``budget``
     evaluations, ``chunk`` rows at a time, and stop as soon as ``done()`` (checked after every
-    chunk): the rows of the batch not evaluated then are told as never evaluated (the same
-    mechanism as the budget cut in :meth:`AskTellOptimizer.minimize`). Returns the evaluations
-    spent."""
+    chunk): the rows of the batch not evaluated then are told as never evaluated
+    (``tell(..., evaluated=mask)``, as the budget cut of :meth:`AskTellOptimizer.minimize`).
+    Returns the evaluations spent."""
     used = 0
     while used < budget and not done():
         candidates = optimizer.ask()
-        batch_id = optimizer._next_batch - 1  # the batch ask() just opened
         rows = min(len(candidates), budget - used)
         scores = np.full(len(candidates), np.nan)
-        evaluated = 0
-        while evaluated < rows:
-            end = min(evaluated + chunk, rows)
-            scores[evaluated:end] = optimizer._check_scores(evaluate(candidates[evaluated:end]),
-                                                            end - evaluated)
-            evaluated = end
+        evaluated = np.zeros(len(candidates), dtype=bool)
+        start = 0
+        while start < rows:
+            end = min(start + chunk, rows)
+            scores[start:end] = np.asarray(evaluate(candidates[start:end]), dtype=float)
+            evaluated[start:end] = True
+            start = end
             if done():
                 break
-        optimizer._complete(batch_id, scores, evaluated=evaluated)
-        used += evaluated
+        optimizer.tell(candidates, scores, evaluated=evaluated)
+        used += int(evaluated.sum())
     return used
 
 
@@ -113,6 +113,12 @@ class Algorithm:
         if self.budget is not None:
             return int(self.budget)
         return max(1, math.floor(self.budget_factor * dimension))
+
+    @property
+    def optimizer(self) -> AskTellOptimizer | None:
+        """The optimizer of the latest run (None before the first run or when the problem came
+        with its budget spent)."""
+        return self._optimizer
 
     # ------------------------------------------------------------ watched attributes
     @property
