@@ -9,6 +9,7 @@ counters, the random generator and the state used for checkpoints.
 from __future__ import annotations
 
 import copy
+import numbers
 import warnings
 from abc import ABC, abstractmethod
 from collections.abc import Callable
@@ -16,10 +17,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import torch
 
 from .spaces import Space
 
-__all__ = ["AskTellOptimizer", "Best"]
+__all__ = ["AskTellOptimizer", "Best", "STATE_FORMAT", "warn_skipped"]
+
+#: version of the layout of state_dict()
+STATE_FORMAT = 1
 
 
 @dataclass(frozen=True)
@@ -29,6 +34,11 @@ class Best:
     x: np.ndarray | None
     score: float
     evaluations: int
+
+
+def warn_skipped() -> None:
+    warnings.warn("every score of this batch is NaN or inf; the batch is skipped",
+                  RuntimeWarning, stacklevel=5)
 
 
 class AskTellOptimizer(ABC):
@@ -89,32 +99,59 @@ class AskTellOptimizer(ABC):
         self._next_batch += 1
         return candidates
 
-    def tell(self, candidates: np.ndarray, scores) -> None:
-        """Report the scores of a batch returned by :meth:`ask` (inputs are never modified)."""
-        batch_id = self._find_pending(np.asarray(candidates))
-        self._complete(batch_id, self._check_scores(scores, len(self._pending[batch_id][0])))
+    def tell(self, candidates: np.ndarray, scores: Any,
+             evaluated: np.ndarray | None = None) -> None:
+        """Report the scores of a batch returned by :meth:`ask` (inputs are never modified).
 
-    def _complete(self, batch_id: int, scores: np.ndarray, evaluated: int | None = None) -> None:
-        """Learn from the scores of pending batch ``batch_id``; rows from ``evaluated`` on were
-        never evaluated (the budget ran out) and count as the worst without being counted."""
+        ``evaluated``: optional boolean mask of the rows that were really evaluated (a worker
+        died, a job was cancelled); the other rows' scores are ignored, not counted and not
+        learned from.
+        """
+        batch_id = self._find_pending(np.asarray(candidates))
+        size = len(self._pending[batch_id][0])
+        mask = None
+        if evaluated is not None:
+            mask = np.asarray(evaluated)
+            if mask.dtype != bool or mask.shape != (size,):
+                raise ValueError(f"evaluated must be a boolean mask of {size} rows, got "
+                                 f"{mask.dtype} of shape {mask.shape}")
+        self._complete(batch_id, self._check_scores(scores, size), mask)
+
+    def _complete(self, batch_id: int, scores: np.ndarray,
+                  evaluated: np.ndarray | int | None = None) -> None:
+        """Learn from the scores of pending batch ``batch_id``; rows outside ``evaluated`` (a
+        mask, or a count of leading rows) were never evaluated: they are neither counted nor
+        learned from."""
         asked, memo = self._pending.pop(batch_id)
-        evaluated = len(asked) if evaluated is None else evaluated
+        if evaluated is None or isinstance(evaluated, int | np.integer):
+            count = len(asked) if evaluated is None else int(evaluated)
+            evaluated = np.arange(len(asked)) < count
         losses = -scores if self.maximize else scores.copy()
-        losses[evaluated:] = np.nan
+        losses[evaluated & ~np.isfinite(losses)] = np.inf  # NaN, -inf: the worst
+        losses[~evaluated] = np.nan  # never evaluated
         finite = np.isfinite(losses)
-        self.nonfinite_scores += int((~finite[:evaluated]).sum())
-        self.evaluations += evaluated
+        n_evaluated = int(evaluated.sum())
+        self.nonfinite_scores += n_evaluated - int(finite.sum())
+        self.evaluations += n_evaluated
+        if finite.any():
+            best = int(np.argmin(np.where(finite, losses, np.inf)))
+            if losses[best] < self._best_loss:
+                self._best_loss, self._best_x = float(losses[best]), np.array(asked[best])
+        if self._learn(asked, losses, memo):
+            self.generations += 1
+
+    def _learn(self, candidates: np.ndarray, losses: np.ndarray, memo: Any) -> bool:
+        """``losses`` holds +inf for non-finite scores and NaN for rows never evaluated. By
+        default both count as the worst finite loss of the batch for :meth:`_tell` (a batch
+        without any finite loss is skipped with a warning and handed to :meth:`_discard`);
+        OVLR overrides this to leave unevaluated rows out. Returns whether it learned."""
+        finite = np.isfinite(losses)
         if not finite.any():
-            warnings.warn("every score of this batch is NaN or inf; the batch is skipped",
-                          RuntimeWarning, stacklevel=3)
-            self._discard(asked, memo)
-            return
-        best = int(np.argmin(np.where(finite, losses, np.inf)))
-        if losses[best] < self._best_loss:
-            self._best_loss, self._best_x = float(losses[best]), np.array(asked[best])
-        losses[~finite] = losses[finite].max()  # worst rank: never an update towards them
-        self._tell(asked, losses, memo)
-        self.generations += 1
+            warn_skipped()
+            self._discard(candidates, memo)
+            return False
+        self._tell(candidates, np.where(finite, losses, losses[finite].max()), memo)
+        return True
 
     @property
     def best(self) -> Best:
@@ -147,7 +184,7 @@ class AskTellOptimizer(ABC):
             n = min(len(X), int(budget) - used)
             scores = np.full(len(X), np.nan)
             scores[:n] = self._check_scores(f(X[:n]) if batch else [f(x) for x in X[:n]], n)
-            self._complete(self._next_batch - 1, scores, evaluated=n)
+            self._complete(self._next_batch - 1, scores, evaluated=np.arange(len(X)) < n)
             used += n
         return self.best
 
@@ -164,11 +201,22 @@ class AskTellOptimizer(ABC):
         )
 
     @staticmethod
-    def _check_scores(scores, expected: int) -> np.ndarray:
+    def _check_scores(scores: Any, expected: int) -> np.ndarray:
+        if isinstance(scores, str | bytes):
+            raise TypeError(f"scores must be numbers, got the string {scores!r}")
         try:
-            values = np.asarray(scores, dtype=float)
-        except (TypeError, ValueError):
-            raise TypeError(f"scores must be numbers, got {type(scores).__name__}") from None
+            values = np.asarray(scores)
+        except ValueError:
+            raise ValueError(f"expected {expected} scores (one number per asked candidate), got "
+                             "a ragged sequence") from None
+        if values.dtype.kind not in "biuf":
+            for position, value in enumerate(np.ravel(values) if values.ndim else [scores]):
+                if isinstance(value, bool | str | bytes) or not isinstance(value, numbers.Real):
+                    raise TypeError(
+                        f"score {position} is {value!r} ({type(value).__name__}); scores must be "
+                        "numbers (report a failed evaluation as float('nan'))")
+            values = values.astype(float)
+        values = values.astype(float)
         if values.ndim == 2 and 1 in values.shape:
             values = values.reshape(-1)
         if values.shape != (expected,):
@@ -179,20 +227,70 @@ class AskTellOptimizer(ABC):
 
     # ----------------------------------------------------------------- state
     def state_dict(self) -> dict[str, Any]:
-        """Everything needed to resume exactly: a deep copy of the optimizer's attributes.
-
-        Subclasses holding torch objects override this to store their ``state_dict``.
-        """
-        state = copy.deepcopy(self.__dict__)
-        state["_rng"] = self._rng.bit_generator.state
-        return state
+        """Everything needed to resume exactly, as plain data: numbers, strings, lists, dicts and
+        tensors, so ``torch.save`` + ``torch.load(weights_only=True)`` round-trips it (for OVLR;
+        a baseline's own state may hold library objects). Load it with :meth:`load_state_dict`
+        into an optimizer built the same way (class, space, settings)."""
+        return {
+            "format": STATE_FORMAT,
+            "optimizer": type(self).__name__,
+            "space": repr(self.space),
+            "maximize": self.maximize,
+            "rng": self._rng.bit_generator.state,
+            "pending": [[batch_id, torch.from_numpy(np.array(asked)), self._memo_state(memo)]
+                        for batch_id, (asked, memo) in self._pending.items()],
+            "next_batch": self._next_batch,
+            "best_x": None if self._best_x is None else torch.from_numpy(np.array(self._best_x)),
+            "best_loss": self._best_loss,
+            "counters": [self.evaluations, self.generations, self.nonfinite_scores],
+            "state": self._state(),
+        }
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
-        """Restore a state from :meth:`state_dict` (taken from an optimizer of the same class)."""
-        state = copy.deepcopy(state)
-        rng_state = state.pop("_rng")
-        self.__dict__.update(state)
-        self._rng = np.random.default_rng()
-        self._rng.bit_generator.state = rng_state
-        for asked, _ in self._pending.values():
-            asked.flags.writeable = False
+        """Resume from :meth:`state_dict`: the state is loaded INTO this optimizer (its policy,
+        space and device stay); a state of another class, space or format raises ValueError."""
+        if not isinstance(state, dict) or state.get("format") != STATE_FORMAT:
+            found = state.get("format") if isinstance(state, dict) else type(state).__name__
+            raise ValueError(f"not a state of format {STATE_FORMAT} from state_dict() "
+                             f"(got {found!r})")
+        if state["optimizer"] != type(self).__name__ or state["space"] != repr(self.space):
+            raise ValueError(f"this state was saved by {state['optimizer']} on {state['space']}; "
+                             f"this optimizer is {type(self).__name__} on {self.space!r}: build "
+                             "the same optimizer on the same space, then load")
+        if bool(state["maximize"]) != self.maximize:
+            raise ValueError("this state was saved with maximize="
+                             f"{state['maximize']}; build the optimizer the same way")
+        rng = np.random.default_rng()
+        rng.bit_generator.state = state["rng"]
+        self._load_state(state["state"])
+        self._rng = rng
+        self._pending = {}
+        for batch_id, asked, memo in state["pending"]:
+            rows = asked.numpy().copy()
+            rows.flags.writeable = False
+            self._pending[int(batch_id)] = (rows, self._memo_from_state(memo))
+        self._next_batch = int(state["next_batch"])
+        self._best_x = None if state["best_x"] is None else state["best_x"].numpy().copy()
+        self._best_loss = float(state["best_loss"])
+        self.evaluations, self.generations, self.nonfinite_scores = (
+            int(c) for c in state["counters"])
+
+    def _state(self) -> dict[str, Any]:
+        """The subclass's own state; by default a deep copy of its own attributes."""
+        return {key: copy.deepcopy(value) for key, value in self.__dict__.items()
+                if key not in _BASE_ATTRIBUTES}
+
+    def _load_state(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(copy.deepcopy(state))
+
+    def _memo_state(self, memo: Any) -> Any:
+        return copy.deepcopy(memo)
+
+    def _memo_from_state(self, state: Any) -> Any:
+        return copy.deepcopy(state)
+
+
+#: attributes the base class saves itself
+_BASE_ATTRIBUTES = frozenset({"space", "maximize", "seed", "_rng", "_pending", "_next_batch",
+                              "_best_x", "_best_loss", "evaluations", "generations",
+                              "nonfinite_scores"})

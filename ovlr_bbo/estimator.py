@@ -28,6 +28,7 @@ import numpy as np
 import torch
 
 from .shaping import Shaping, get_shaping
+from .spaces.base import as_count
 
 __all__ = ["NOISE_LAWS", "OutputEstimator"]
 
@@ -96,11 +97,9 @@ class OutputEstimator:
     def __post_init__(self) -> None:
         if not (math.isfinite(self.sigma) and self.sigma > 0):
             raise ValueError(f"sigma must be a positive number, got {self.sigma}")
-        if int(self.n_pairs) < 1:
-            raise ValueError(f"n_pairs must be at least 1, got {self.n_pairs}")
+        self.n_pairs = as_count(self.n_pairs, "n_pairs")
         if self.noise not in NOISE_LAWS:
             raise ValueError(f"unknown noise {self.noise!r}; choose one of {sorted(NOISE_LAWS)}")
-        self.n_pairs = int(self.n_pairs)
         self._shape_utilities = get_shaping(self.shaping)
 
     @property
@@ -118,24 +117,38 @@ class OutputEstimator:
         eps = sampler(rng, (batch, self.n_pairs, *output_shape), device)
         return torch.cat([eps, -eps], dim=1)
 
-    def perturb(self, outputs: torch.Tensor, eps: torch.Tensor) -> torch.Tensor:
+    def perturb(self, outputs: torch.Tensor, eps: torch.Tensor,
+                sigma: float | None = None) -> torch.Tensor:
         """``y = z + sigma * eps`` for every output row: ``(batch, n_samples, *output_shape)``."""
-        return outputs.detach().unsqueeze(1) + self.sigma * eps
+        return outputs.detach().unsqueeze(1) + (self.sigma if sigma is None else sigma) * eps
 
     def utilities(self, losses: np.ndarray | torch.Tensor) -> np.ndarray:
-        """Shaped losses, shape ``(batch, n_samples)``."""
+        """Shaped losses, shape ``(batch, n_samples)``. NaN marks a loss never evaluated: it
+        takes no part in the shaping and gets the mean utility of the others (no pull)."""
         losses = losses.detach().cpu().numpy() if torch.is_tensor(losses) else np.asarray(losses)
         losses = losses.astype(float).reshape(-1, self.n_samples)
         if self.per_row:
-            return np.stack([self._shape_utilities(row) for row in losses])
-        return self._shape_utilities(losses.reshape(-1)).reshape(losses.shape)
+            return np.stack([self._shape_known(row) for row in losses])
+        return self._shape_known(losses.reshape(-1)).reshape(losses.shape)
 
-    def output_gradient(self, eps: torch.Tensor, losses: np.ndarray | torch.Tensor) -> torch.Tensor:
-        """(E1)/(E2): the estimated gradient of the smoothed loss for each output row."""
+    def _shape_known(self, losses: np.ndarray) -> np.ndarray:
+        known = ~np.isnan(losses)
+        if known.all():
+            return self._shape_utilities(losses)
+        utilities = np.zeros_like(losses)
+        if known.any():
+            utilities[known] = self._shape_utilities(losses[known])
+            utilities[~known] = utilities[known].mean()
+        return utilities
+
+    def output_gradient(self, eps: torch.Tensor, losses: np.ndarray | torch.Tensor,
+                        sigma: float | None = None) -> torch.Tensor:
+        """(E1)/(E2): the estimated gradient of the smoothed loss for each output row (``sigma``:
+        the one the noise was drawn with, by default the estimator's)."""
         _, score = NOISE_LAWS[self.noise]
         utilities = torch.as_tensor(self.utilities(losses), dtype=eps.dtype, device=eps.device)
         weights = utilities.reshape(*utilities.shape, *([1] * (eps.dim() - 2)))
-        return (weights * score(eps)).mean(dim=1) / self.sigma
+        return (weights * score(eps)).mean(dim=1) / (self.sigma if sigma is None else sigma)
 
     def backward(self, outputs: torch.Tensor,
                  loss_fn: Callable[[torch.Tensor], torch.Tensor], rng: Generator) -> torch.Tensor:

@@ -1,36 +1,36 @@
-"""OVLR as an ask/tell black-box optimizer.
+"""OVLR as an ask/tell black-box optimizer, composed of parts.
 
-Each OVLR ask draws ``n_outputs`` latents, runs the policy ONCE on them, perturbs every output with
-``2 * n_pairs`` (antithetic) noise draws and decodes the perturbed outputs into candidates through
-the search space. Each tell turns the candidates' losses into a gradient of the smoothed loss with
-respect to the outputs (:mod:`ovlr_bbo.estimator`, E1-E2), pushes it into the policy with one
-vector-Jacobian product (E3) and takes one step of a torch optimizer (Adam by default).
+Data path of one OVLR batch: ask -> the policy runs once on ``n_outputs`` latents -> each output
+is perturbed by ``2 * n_pairs`` antithetic noise draws -> the space decodes the perturbed outputs
+into candidates -> the caller evaluates them -> tell -> the losses are shaped into utilities ->
+the output gradient (:mod:`ovlr_bbo.estimator`, E1-E2) -> one vector-Jacobian product into the
+policy (E3) -> one step of a torch optimizer (Adam by default).
 
-The default configuration adds four generic parts around that step (each can be switched off; the
-ablation in BENCHMARKS.md measures each): the first candidate is the policy's unperturbed output
-(``evaluate_mean``); the learnable output is re-centred on the best candidate whenever it changes
-(``elitist``); after ``patience`` OVLR steps without improvement a plateau local search polishes
-the best candidate (``polish``, :mod:`ovlr_bbo.local_search`); and on bit strings that search
-tries first the bits the policy is least sure of, and teaches the policy from each result
-(``guided``).
+Every behaviour around that step is a part (:mod:`ovlr_bbo.parts`): the default is the mean
+first, the OVLR step, elitist re-centring, the guided order and the polish. Parts propose asks
+(the first that claims one wins: mean first, then the polish, then the OVLR step) and observe
+every tell after the elite was updated. :class:`~ovlr_bbo.parts.StepControl` owns sigma, the
+step and the size of position moves.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
 import torch
-from scipy.special import ndtr
 from torch import nn
 
-from .ask_tell import AskTellOptimizer
+from .ask_tell import AskTellOptimizer, warn_skipped
 from .estimator import OutputEstimator
-from .local_search import PlateauSearch
+from .parts import Ask, Elite, Part, StepControl, make_parts
+from .parts.state import ask_from_state, ask_state
 from .policy import OutputVector, check_policy, make_policy
 from .shaping import Shaping
-from .spaces import Binary, Space
+from .spaces import Space
+from .spaces.base import as_count
 
 __all__ = ["OVLR"]
 
@@ -48,28 +48,23 @@ class OVLR(AskTellOptimizer):
         space: the search space (:mod:`ovlr_bbo.spaces`).
         sigma: standard deviation of the output noise, in the space's standardized units.
         n_pairs: antithetic noise pairs per policy output.
-        n_outputs: policy outputs (latent draws) per ask; an OVLR batch has
+        n_outputs: policy outputs (latent draws) per OVLR batch; a batch has
             ``n_outputs * 2 * n_pairs`` candidates (``popsize``).
-        lr: learning rate of the torch optimizer in units of ``sigma`` (the step is ``lr * sigma``,
-            so on sign and order decodings the search does not depend on sigma); by default 0.3
+        lr: step of the torch optimizer in units of ``sigma`` (the step is ``lr * sigma``, so
+            on sign and order decodings the search does not depend on sigma); by default 0.3
             for the vector policy and 0.003 for a network.
         policy: ``"vector"`` (a learnable output), ``"mlp"`` (a generator network) or any
             ``nn.Module`` with ``latent_dim`` mapping ``(batch, latent_dim)`` to outputs.
         shaping: name or function mapping losses to utilities (:mod:`ovlr_bbo.shaping`).
         noise: ``"gaussian"``, ``"laplace"`` or ``"rademacher"``.
         antithetic: mirror each noise draw (E2).
-        output_bound: outputs stay within ``+-output_bound * sigma`` (the vector policy is
-            clamped, a network's outputs are squashed with tanh), which caps the confidence of
-            logits and keys; None for no bound. Not applied on continuous boxes, where the
-            output is a position and sigma shrinks with the polish.
-        evaluate_mean: make the very first candidate the policy's unperturbed output.
-        elitist: re-centre the vector policy on the best candidate whenever it changes (bits take
-            the best's signs and keep their confidence; other outputs move onto the best's).
-        polish: after ``patience`` OVLR steps without improvement, run a plateau local search
-            around the best candidate, one candidate per ask (:mod:`ovlr_bbo.local_search`),
-            with ``tabu`` and ``accept_equal`` as described there.
-        guided: on bit strings, order the polish by the policy's flip probabilities and move
-            each tried bit's confidence up (the flip was worse) or down (it was not).
+        output_bound: confidence outputs (logits, keys) stay within ``+-output_bound * sigma``
+            (the vector policy is clamped, a network's outputs squashed with tanh); positions
+            are never bounded. None for no bound.
+        parts: the parts (:mod:`ovlr_bbo.parts`): names, ``{"name": ..., settings}`` or
+            :class:`~ovlr_bbo.parts.Part` objects; None for the default
+            ``("mean_first", "gradient", "elitist", "guided", "polish")``.
+        accept_equal: a candidate as good as the elite replaces it (crosses plateaus).
         torch_optimizer: a ``torch.optim.Optimizer`` class (Adam by default), built with the lr.
         device: where the policy and the estimator run (``"cpu"`` or ``"cuda"``).
         seed, maximize: as in every optimizer of the project.
@@ -79,172 +74,170 @@ class OVLR(AskTellOptimizer):
                  n_outputs: int = 1, lr: float | None = None, policy: str | nn.Module = "vector",
                  shaping: str | Shaping = "centered_ranks", noise: str = "gaussian",
                  antithetic: bool = True, output_bound: float | None = 2.5,
-                 evaluate_mean: bool = True, elitist: bool = True, polish: bool = True,
-                 patience: int = 2, tabu: bool = True, accept_equal: bool = True,
-                 guided: bool = True,
+                 parts: Sequence[str | Mapping[str, Any] | Part] | None = None,
+                 accept_equal: bool = True,
                  torch_optimizer: Callable[..., torch.optim.Optimizer] = torch.optim.Adam,
                  device: str | torch.device = "cpu", seed: int | None = None,
                  maximize: bool = False):
         super().__init__(space, seed=seed, maximize=maximize)
         self.estimator = OutputEstimator(sigma=sigma, n_pairs=n_pairs, antithetic=antithetic,
                                          noise=noise, shaping=shaping)
-        if int(n_outputs) < 1:
-            raise ValueError(f"n_outputs must be at least 1, got {n_outputs}")
-        if lr is None:
-            lr = 0.3 if policy == "vector" else 0.003
-        if not (lr > 0):
-            raise ValueError(f"lr must be positive, got {lr}")
+        self.n_outputs = as_count(n_outputs, "n_outputs")
+        lr = (0.3 if isinstance(policy, str) and policy == "vector" else 0.003) if lr is None \
+            else lr
+        if not (isinstance(lr, int | float) and np.isfinite(lr) and lr > 0):
+            raise ValueError(f"lr must be a positive number, got {lr!r}")
         if output_bound is not None and not output_bound > 0:
             raise ValueError(f"output_bound must be positive or None, got {output_bound}")
-        if int(patience) < 0:
-            raise ValueError(f"patience must be >= 0 OVLR steps, got {patience}")
-        self.n_outputs, self.lr, self.output_bound = int(n_outputs), float(lr), output_bound
+        self.output_bound = output_bound
+        self.parts = make_parts(parts)
         self.device = torch.device(device)
-        policy_seed = int(self._rng.integers(2**63 - 1))
+        policy_seed = int(np.random.SeedSequence(seed).spawn(1)[0].generate_state(1)[0])
         self.policy = make_policy(policy, space.initial_output(), policy_seed).to(self.device)
         self.latent_dim = check_policy(self.policy, space.output_shape, self.device)
-        self.torch_optimizer = torch_optimizer(self.policy.parameters(), lr=self.lr * sigma)
+        self.torch_optimizer = torch_optimizer(self.policy.parameters(), lr=float(lr) * sigma)
+        self.control = StepControl(sigma=float(sigma), lr=float(lr),
+                                   move_step=space.natural_step * sigma)
+        self.elite = Elite(accept_equal=bool(accept_equal))
         self._popsize = self.n_outputs * self.estimator.n_samples
         self._vector = isinstance(self.policy, OutputVector)
-        self.evaluate_mean, self.elitist, self.polish = evaluate_mean, elitist, polish
-        self.patience, self.guided = int(patience), guided and isinstance(space, Binary)
-        self.search = PlateauSearch(space, step=0.5 * sigma, tabu=tabu,
-                                    accept_equal=accept_equal)
-        self._continuous = self.search.compass
-        self._stalled_steps = 0
-        self._mean_asked = False
+        positions = space.position_outputs()
+        self.has_positions = bool(positions.any())
+        self.sign_outputs = space.sign_outputs()
+        self._confidences = torch.as_tensor(~positions, device=self.device).reshape(
+            space.output_shape)
+        self._all_confidences = not self.has_positions
+        self._ask_parts = sorted(self.parts, key=lambda p: getattr(p, "ask_order", 1))
 
     @property
     def sigma(self) -> float:
-        return self.estimator.sigma
+        return self.control.sigma
+
+    @property
+    def rng(self) -> np.random.Generator:
+        return self._rng
 
     @property
     def popsize(self) -> int:
         """Candidates per OVLR batch, the most one ask returns (mean and polish asks return 1)."""
         return int(self._popsize)
 
-    # ------------------------------------------------------------------ policy
-    def _outputs(self, latent: torch.Tensor) -> torch.Tensor:
+    # ------------------------------------------------------------------ policy, for the parts
+    def policy_outputs(self, latent: torch.Tensor) -> torch.Tensor:
+        """The policy's outputs; a network's confidence outputs squashed into the bound."""
         outputs = self.policy(latent)
-        if self.output_bound is not None and not self._vector and not self._continuous:
+        if self.output_bound is not None and not self._vector:
             bound = self.output_bound * self.sigma
-            outputs = bound * torch.tanh(outputs / bound)
+            squashed = bound * torch.tanh(outputs / bound)
+            outputs = squashed if self._all_confidences else torch.where(
+                self._confidences, squashed, outputs)
         return outputs
 
-    def _latent(self, n: int) -> torch.Tensor:
+    def latent(self, n: int) -> torch.Tensor:
         latent = self._rng.standard_normal((n, self.latent_dim), dtype=np.float32)
         return torch.from_numpy(latent).to(self.device)
 
-    def _mean_output(self) -> np.ndarray:
+    def mean_output(self) -> np.ndarray:
+        """The policy's output at the mean latent (zero), shape ``(1, *output_shape)``."""
         with torch.no_grad():
-            outputs = self._outputs(torch.zeros(1, self.latent_dim, device=self.device))
+            outputs = self.policy_outputs(torch.zeros(1, self.latent_dim, device=self.device))
         return outputs.detach().cpu().numpy().astype(float)
 
-    # ------------------------------------------------------------------ ask
-    def _ask(self) -> tuple[np.ndarray, Any]:
-        if self.evaluate_mean and not self._mean_asked:
-            self._mean_asked = True
-            outputs = self._mean_output()
-            return self.space.decode(outputs), ("mean", None, outputs)
-        if self.search.active and not self._pending:
-            move, output = self.search.next_output()
-            return self.space.decode(output[None]), ("move", move, output[None])
-        latent = self._latent(self.n_outputs)
-        with torch.no_grad():
-            outputs = self._outputs(latent)
-        eps = self.estimator.sample_noise(self._rng, self.n_outputs, self.space.output_shape,
-                                          self.device)
-        perturbed = self.estimator.perturb(outputs, eps)
-        flat = perturbed.reshape(-1, *self.space.output_shape).cpu().numpy().astype(float)
-        return self.space.decode(flat), ("ovlr", (latent, eps), flat)
-
-    # ------------------------------------------------------------------ tell
-    def _tell(self, candidates: np.ndarray, losses: np.ndarray, memo: Any) -> None:
-        kind, detail, outputs = memo
-        elite_before = self.search.elite_loss
-        improved, replaced = self.search.offer(candidates, outputs, losses)
-        if kind == "ovlr":
-            self._gradient_step(*detail, losses)
-        if kind == "move" and self.guided:
-            self._learn_from_move(detail[0], worse=losses[0] > elite_before)
-        if replaced and self.elitist and self._vector:
-            self._recentre()
-        if kind == "move":
-            # the priority only orders a new sweep, which starts after an accepted move at most
-            priority = self._priority() if replaced or not self.search.active else None
-            self.search.after_move(detail, improved, replaced, self._rng, priority)
-            if not self.search.active:
-                self._end_of_polish()
-            return
-        self._stalled_steps = 0 if improved else self._stalled_steps + 1
-        if self.polish and self._stalled_steps >= self.patience and kind == "ovlr":
-            self.search.start(self._rng, self._priority())
-
-    def _gradient_step(self, latent: torch.Tensor, eps: torch.Tensor, losses: np.ndarray) -> None:
-        outputs = self._outputs(latent)
-        gradient = self.estimator.output_gradient(eps, losses.reshape(self.n_outputs, -1))
-        self.torch_optimizer.zero_grad(set_to_none=True)
-        outputs.backward(gradient / self.n_outputs)  # (E3): one VJP for the whole batch
-        self.torch_optimizer.step()
-        self._clamp()
-
-    def _end_of_polish(self) -> None:
-        """On continuous boxes a fruitless sweep halved the polish step; the OVLR noise (and the
-        step of the torch optimizer, which is in units of sigma) follows it."""
-        self._stalled_steps = 0
-        if self._continuous:
-            self.estimator.sigma = 2 * self.search.step
-            for group in self.torch_optimizer.param_groups:
-                group["lr"] = self.lr * self.sigma
-
-    # ------------------------------------------------------------------ elitist parts
-    def _recentre(self) -> None:
-        output = self.policy.output.detach()
-        if isinstance(self.space, Binary):  # take the best's bits, keep the confidence
-            if output.device.type == "cpu":  # a numpy view: once per accepted polish move
-                values = output.numpy()
-                values[:] = np.where(self.search.elite_y > 0, np.abs(values), -np.abs(values))
-            else:
-                best = torch.as_tensor(self.search.elite_y, device=self.device)
-                output.copy_(torch.where(best > 0, output.abs(), -output.abs()))
-            return
-        output.copy_(torch.as_tensor(self.search.elite_y, dtype=torch.float32, device=self.device))
-        self._clamp()
-
-    def _clamp(self) -> None:
-        """Keep the vector policy within ``+-output_bound * sigma``. On a continuous box the
-        output is a position, not a confidence, and sigma shrinks with the polish: no bound."""
-        if self._vector and self.output_bound is not None and not self._continuous:
-            bound = self.output_bound * self.sigma
-            with torch.no_grad():
-                self.policy.output.clamp_(-bound, bound)
-
-    def _priority(self) -> np.ndarray | None:
-        """Per-bit flip probability under the policy (guided polish), else None."""
-        if not (self.guided and self._vector):
-            return None
-        confidence = self.policy.output.detach().abs().cpu().numpy() / self.sigma
-        return ndtr(-confidence)
-
-    def _learn_from_move(self, bit: int, worse: bool) -> None:
+    def learnable_output(self) -> np.ndarray | None:
+        """The vector policy's output as numpy (read only), None for other policies."""
         if not self._vector:
-            return
-        step = self.lr * self.sigma
+            return None
+        return self.policy.output.detach().cpu().numpy()
+
+    @contextmanager
+    def edit_output(self) -> Iterator[np.ndarray]:
+        """Edit the vector policy's output in place as a numpy array (a view on the CPU)."""
         output = self.policy.output.detach()
-        # one scalar per polish move: a numpy view of the parameter (CPU) is much cheaper
-        values = output.numpy() if output.device.type == "cpu" else output
-        value = float(values[bit])
-        confidence = max(0.0, abs(value) + (step if worse else -step))
-        if self.output_bound is not None:
-            confidence = min(confidence, self.output_bound * self.sigma)
-        values[bit] = confidence if value >= 0 else -confidence
+        if output.device.type == "cpu":
+            yield output.numpy()
+            return
+        values = output.cpu().numpy()
+        yield values
+        output.copy_(torch.as_tensor(values, device=output.device))
+
+    def clamp(self) -> None:
+        """Keep the vector policy's confidence outputs within ``+-output_bound * sigma``."""
+        if not self._vector or self.output_bound is None:
+            return
+        bound = self.output_bound * self.sigma
+        with torch.no_grad():
+            output = self.policy.output
+            if self._all_confidences:
+                output.clamp_(-bound, bound)
+            else:
+                output.copy_(torch.where(self._confidences, output.clamp(-bound, bound), output))
+
+    # ------------------------------------------------------------------ ask / tell
+    def _ask(self) -> tuple[np.ndarray, Ask]:
+        for part in self._ask_parts:
+            ask = part.propose(self)
+            if ask is not None:
+                return self.space.decode(ask.outputs), ask
+        raise AssertionError("make_parts guarantees a part that always proposes")
+
+    def _tell(self, candidates: np.ndarray, losses: np.ndarray, memo: Ask) -> None:
+        raise AssertionError("OVLR learns in _learn")
+
+    def _learn(self, candidates: np.ndarray, losses: np.ndarray, memo: Ask) -> bool:
+        """``losses``: +inf for non-finite scores, NaN for rows never evaluated. Every part
+        observes every tell (the polish counts its moves back), learnable or not."""
+        usable = np.isfinite(losses)
+        if not usable.any() and not np.isnan(losses).all():
+            warn_skipped()
+        outputs = np.asarray(memo.outputs).reshape(len(candidates), *self.space.output_shape)
+        outcome = self.elite.offer(candidates, outputs, losses, usable)
+        for part in self.parts:
+            part.observe(self, memo, losses, usable, outcome)
+        return bool(usable.any())
 
     def _recommend(self) -> np.ndarray:
         """The best candidate evaluated (the policy's own proposal: :meth:`policy_mode`)."""
-        if self.search.elite_x is not None:
-            return np.array(self.search.elite_x)
+        if self.elite.x is not None:
+            return np.array(self.elite.x)
         return self.policy_mode()
 
     def policy_mode(self) -> np.ndarray:
         """The decoded, unperturbed output of the policy at the mean latent (zero)."""
-        return self.space.decode(self._mean_output())[0]
+        return self.space.decode(self.mean_output())[0]
+
+    # ------------------------------------------------------------------ state
+    def _state(self) -> dict[str, Any]:
+        elite = self.elite
+        return {
+            "policy": self.policy.state_dict(),
+            "torch_optimizer": self.torch_optimizer.state_dict(),
+            "control": {"sigma": self.control.sigma, "lr": self.control.lr,
+                        "move_step": self.control.move_step},
+            "elite": {"x": None if elite.x is None else torch.from_numpy(np.array(elite.x)),
+                      "output": None if elite.output is None else torch.from_numpy(
+                          np.array(elite.output)),
+                      "loss": elite.loss, "version": elite.version},
+            "parts": [[part.name, part.state_dict()] for part in self.parts],
+        }
+
+    def _load_state(self, state: dict[str, Any]) -> None:
+        names = [name for name, _ in state["parts"]]
+        if names != [part.name for part in self.parts]:
+            raise ValueError(f"this state was saved by OVLR with parts {names}; this optimizer "
+                             f"has {[part.name for part in self.parts]}: build it with the same "
+                             "parts")
+        self.policy.load_state_dict(state["policy"])
+        self.torch_optimizer.load_state_dict(state["torch_optimizer"])
+        self.control = StepControl(**{k: float(v) for k, v in state["control"].items()})
+        elite = state["elite"]
+        self.elite.x = None if elite["x"] is None else elite["x"].numpy().copy()
+        self.elite.output = None if elite["output"] is None else elite["output"].numpy().copy()
+        self.elite.loss, self.elite.version = float(elite["loss"]), int(elite["version"])
+        for part, (_, part_state) in zip(self.parts, state["parts"], strict=True):
+            part.load_state_dict(part_state)
+
+    def _memo_state(self, memo: Ask) -> dict[str, Any]:
+        return ask_state(memo)
+
+    def _memo_from_state(self, state: dict[str, Any]) -> Ask:
+        return ask_from_state(state, self.device)

@@ -125,7 +125,7 @@ def _mixed_loss(x, ints, lr, width, act, depth) -> float:
 
 def test_mixed_parametrization_maps_to_matching_decodings():
     space = StandardizedSpace(_mixed_parametrization())
-    kinds = [type(segment.space) for segment in space.segments]
+    kinds = [type(part) for part in space.parts]
     # sorted order: args (Array, integer Array), then act, depth, lr, width
     assert kinds == [Box, Integer, Categorical, Integer, Box, Box]
     samples = space.sample(np.random.default_rng(0), 20)

@@ -23,7 +23,7 @@ Rules of nevergrad that the optimizer honours: OVLR is seeded lazily at the firs
 parametrization's ``random_state``; OVLR asks whole batches and nevergrad asks one candidate at a
 time, so a batch is handed out row by row and told to OVLR when all its rows are told (several
 batches may be outstanding with ``num_workers > 1``; a batch that is never completed is told with
-its missing rows as the worst once ``_MAX_OPEN_BATCHES`` newer ones are open). NaN/inf losses
+its missing rows left out once ``_MAX_OPEN_BATCHES`` newer ones are open). NaN/inf losses
 count as the worst of their batch. Tells of candidates it did not ask (and ``suggest``) enter the
 best-so-far and the recommendation only: OVLR does not learn from them. The recommendation is the
 best candidate told (nevergrad's "minimum"/"pessimistic" best), available before any tell.
@@ -42,7 +42,7 @@ from nevergrad.optimization import base
 from nevergrad.parametrization.choice import BaseChoice
 
 from ..ovlr import OVLR
-from ..spaces import Box, Categorical, Integer, Space
+from ..spaces import Binary, Box, Categorical, Integer, ProductSpace, Space
 
 __all__ = ["StandardizedSpace", "ParametrizedOVLR", "OVLROptimizer", "MAX_INTEGER_VALUES"]
 
@@ -54,38 +54,33 @@ _CHOICE_MISS_PROBABILITY = 1e-6
 
 @dataclass
 class _Segment:
-    """One leaf: outputs ``outputs`` decode through ``space``; the result goes to ``std``.
+    """How one leaf's decoded values become standardized data ``std[:, self.std]``.
 
-    ``table`` turns decoded indices into standardized data: ``(n, K)`` for ordinal variables
-    (one real each), ``(K, K)`` rows of weights for categorical ones; None for reals.
+    ``kind`` is ``"real"`` (the values are the data), ``"ordinal"`` (one real per variable:
+    ``table[i, j]`` is the data of value index ``j`` of variable ``i``) or ``"categorical"``
+    (``table[j]`` is the row of softmax weights that selects option ``j``).
     """
 
-    space: Space
-    outputs: slice
+    kind: str
     std: slice
     table: np.ndarray | None = None
 
-    def write(self, outputs: np.ndarray, std: np.ndarray) -> None:
-        """Decode ``outputs`` (batch, output_size) into ``std[:, self.std]``."""
-        values = self.space.decode(outputs[:, self.outputs].reshape(-1, *self.space.output_shape))
-        if self.table is None:
+    def write(self, values: np.ndarray, std: np.ndarray) -> None:
+        if self.kind == "real":
             std[:, self.std] = values
-        elif isinstance(self.space, Categorical):
+        elif self.kind == "categorical":
             std[:, self.std] = self.table[values].reshape(len(values), -1)
         else:
             std[:, self.std] = self.table[np.arange(values.shape[1]), values]
 
     def read(self, std: np.ndarray) -> np.ndarray:
-        """An output that decodes to (the nearest representable point of) ``std[:, self.std]``."""
+        """The values (indices for discrete leaves) nearest to ``std[:, self.std]``."""
         data = std[:, self.std]
-        if self.table is None:
-            values = data
-        elif isinstance(self.space, Categorical):
-            values = data.reshape(len(data), -1, self.table.shape[1]).argmax(axis=-1)
-        else:
-            distance = np.abs(data[:, :, None] - self.table[None, :, :])
-            values = self.space.lb + distance.argmin(axis=-1)
-        return self.space.encode(values).reshape(len(data), -1)
+        if self.kind == "real":
+            return data
+        if self.kind == "categorical":
+            return data.reshape(len(data), -1, self.table.shape[1]).argmax(axis=-1)
+        return np.abs(data[:, :, None] - self.table[None, :, :]).argmin(axis=-1)
 
 
 def _leaf_data(leaf: ng.p.Parameter, value: Any) -> np.ndarray:
@@ -122,6 +117,8 @@ def _integer_segment(leaf: ng.p.Data, values: np.ndarray) -> tuple[Space, np.nda
         decoded = leaf.spawn_child().set_standardized_data(table[:, j]).value
         if not np.array_equal(np.ravel(decoded), choices[:, j]):
             return None
+    if (counts == 2).all():  # bit strings (nevergrad's usual 0/1 integer arrays)
+        return Binary(len(counts)), table
     return Integer(np.zeros_like(counts), counts - 1), table
 
 
@@ -177,18 +174,18 @@ def _leaves(param: ng.p.Parameter, reference: ng.p.Parameter):
         yield param, "data"
 
 
-class StandardizedSpace(Space):
+class StandardizedSpace(ProductSpace):
     """An OVLR search space whose candidates are standardized data of a nevergrad
-    parametrization: a product of one sub-space per leaf (see the module docstring)."""
-
-    dtype = np.float64
+    parametrization: the product of one space per leaf (see the module docstring), so OVLR
+    gets the same moves, positions and confidences as on the native spaces."""
 
     def __init__(self, parametrization: ng.p.Parameter):
-        self.dimension = int(parametrization.dimension)
-        if self.dimension < 1:
+        dimension = int(parametrization.dimension)
+        if dimension < 1:
             raise ValueError("the parametrization has no variable to optimize")
+        parts: list[Space] = []
         self.segments: list[_Segment] = []
-        out_start, std_start = 0, 0
+        std_start = 0
         for leaf, kind in _leaves(parametrization, parametrization):
             if kind == "choice":
                 space, table = _choice_segment(leaf)
@@ -198,51 +195,57 @@ class StandardizedSpace(Space):
                 space, table = found or (Box(dimension=leaf.indices.dimension), None)
             else:
                 space, table = _leaf_space(leaf)
-            data = leaf.indices if kind in ("choice", "transition") else leaf
-            std_size = data.dimension
-            self.segments.append(_Segment(space, slice(out_start, out_start + space.output_size),
-                                          slice(std_start, std_start + std_size), table))
-            out_start, std_start = out_start + space.output_size, std_start + std_size
-        if std_start != self.dimension:
-            raise ValueError(f"could not map this parametrization onto its {self.dimension} "
+            std_size = (leaf.indices if kind in ("choice", "transition") else leaf).dimension
+            segment_kind = "real" if table is None else (
+                "categorical" if kind == "choice" else "ordinal")
+            parts.append(space)
+            self.segments.append(_Segment(segment_kind, slice(std_start, std_start + std_size),
+                                          table))
+            std_start += std_size
+        if std_start != dimension:
+            raise ValueError(f"could not map this parametrization onto its {dimension} "
                              f"standardized values (found {std_start}); please report it")
-        self.output_shape = (out_start,)
-        self.discrete = all(s.space.discrete for s in self.segments)
-
-    def __repr__(self) -> str:
-        return f"StandardizedSpace({', '.join(repr(s.space) for s in self.segments)})"
+        super().__init__(parts)
+        self.dimension = dimension  # candidates are the standardized data, not the parts'
 
     def decode(self, outputs: np.ndarray) -> np.ndarray:
         outputs = np.asarray(outputs, dtype=float).reshape(-1, self.output_size)
         std = np.empty((len(outputs), self.dimension))
-        for segment in self.segments:
-            segment.write(outputs, std)
+        for k, (part, segment) in enumerate(zip(self.parts, self.segments, strict=True)):
+            segment.write(part.decode(self.part_outputs(outputs, k)), std)
         return std
 
     def encode(self, candidates: np.ndarray) -> np.ndarray:
         std = self.validate(candidates).astype(float)
-        return np.concatenate([segment.read(std) for segment in self.segments], axis=1)
+        chunks = [part.encode(segment.read(std)).reshape(len(std), -1)
+                  for part, segment in zip(self.parts, self.segments, strict=True)]
+        return np.concatenate(chunks, axis=1)
 
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
-        outputs = [s.space.encode(s.space.sample(rng, n)).reshape(n, -1) for s in self.segments]
+        outputs = [part.encode(part.sample(rng, n)).reshape(n, -1) for part in self.parts]
         return self.decode(np.concatenate(outputs, axis=1))
 
+    def value_range(self) -> None:
+        return None  # candidates are standardized reals, whatever the leaves are
 
-#: a batch still missing tells is told (missing rows as the worst) once this many newer ones exist
+
+#: a batch still missing tells is told without them once this many newer ones exist
 _MAX_OPEN_BATCHES = 8
 
 
 @dataclass
 class _OpenBatch:
-    """A batch OVLR asked: its rows (standardized data), the losses told so far, rows handed out."""
+    """A batch OVLR asked: its rows (standardized data), the losses told so far (and which rows
+    were told), rows handed out."""
 
     rows: np.ndarray
     losses: np.ndarray
+    told: np.ndarray
     handed_out: int = 0
 
     @property
     def complete(self) -> bool:
-        return not np.isnan(self.losses).any()
+        return bool(self.told.all())
 
 
 class OVLROptimizer(base.Optimizer):
@@ -285,27 +288,28 @@ class OVLROptimizer(base.Optimizer):
     def _open_batch(self) -> int:
         rows = self.ovlr.ask()
         batch_id, self._next_batch = self._next_batch, self._next_batch + 1
-        self._batches[batch_id] = _OpenBatch(rows, np.full(len(rows), np.nan))
+        self._batches[batch_id] = _OpenBatch(rows, np.full(len(rows), np.nan),
+                                             np.zeros(len(rows), dtype=bool))
         while len(self._batches) > _MAX_OPEN_BATCHES:  # never let forgotten candidates pile up
             self._close_batch(min(self._batches))
         return batch_id
 
     def _close_batch(self, batch_id: int) -> None:
-        """Tell OVLR a batch; rows never told count as the worst (NaN)."""
+        """Tell OVLR a batch; rows never told are left out (not counted, not learned from)."""
         batch = self._batches.pop(batch_id)
         self._rows_of = {uid: where for uid, where in self._rows_of.items()
                          if where[0] != batch_id}
         with warnings.catch_warnings():  # a batch with no tell at all is dropped: expected here
             warnings.filterwarnings("ignore", "every score of this batch", RuntimeWarning)
-            self.ovlr.tell(batch.rows, batch.losses)
+            self.ovlr.tell(batch.rows, batch.losses, evaluated=batch.told)
 
     def _internal_tell_candidate(self, candidate: ng.p.Parameter, loss: float) -> None:
         where = self._rows_of.pop(candidate.uid, None)
         if where is None:  # its batch was closed without it
             return
         batch = self._batches[where[0]]
-        # NaN means "not told yet" here, so keep non-finite losses as the largest float
-        batch.losses[where[1]] = loss if np.isfinite(loss) else np.finfo(float).max
+        batch.losses[where[1]] = loss  # NaN and inf count as the worst (ovlr_bbo.ask_tell)
+        batch.told[where[1]] = True
         if batch.complete:
             self._close_batch(where[0])
 

@@ -1,0 +1,164 @@
+"""The polish: a plateau local search around the elite with the space's single moves.
+
+When ``patience`` OVLR steps in a row did not improve, the polish sweeps the single moves of the
+space (:meth:`ovlr_bbo.spaces.Space.moves`) around the elite, one candidate per ask, and takes the
+first move that is not worse (first improvement, accepting equal values so it crosses plateaus).
+A move that left the value unchanged is tabu until the next strict improvement, so the search does
+not walk back and forth on a plateau; when every move is tabu the list is cleared.
+
+- Spaces whose moves belong to a point (bits, integers, orderings) start a fresh sweep around
+  each new elite, whoever found it; moves still out for evaluation then belong to an old elite:
+  their results still count for the elite, and one that improved on its own elite is tried again
+  on the new one next, so parallel workers lose little.
+- Spaces with relative moves (steps on a box) keep the sweep across accepted moves (an
+  opportunistic compass search); a whole sweep without acceptance halves the step
+  (:class:`StepControl`), which on position outputs also halves sigma.
+- A sweep that accepts nothing ends the polish; OVLR steps resume.
+
+Several asks may be outstanding: every ask during a sweep gets the sweep's next move.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import torch
+
+from ..spaces.base import NO_MOVES
+from .base import Ask, MoveAsk, Outcome, Part, SampleAsk
+
+if TYPE_CHECKING:
+    from ..ovlr import OVLR
+
+__all__ = ["Polish"]
+
+
+def _move_ids(moves: np.ndarray) -> np.ndarray:
+    """One integer per move (arguments are >= -1), to keep the tabu list as a set of ints."""
+    return moves[:, 0].astype(np.int64) * 1_000_003 + moves[:, 1] + 1
+
+
+class Polish(Part):
+    """Plateau local search around the elite (see the module docstring)."""
+
+    name = "polish"
+    ask_order = 1
+
+    def __init__(self, patience: int = 2, tabu: bool = True) -> None:
+        if isinstance(patience, bool) or int(patience) != patience or patience < 0:
+            raise ValueError(f"patience must be a whole number >= 0 of OVLR steps, got {patience}")
+        self.patience, self.tabu = int(patience), bool(tabu)
+        self.sweep = NO_MOVES
+        self.sweep_id = 0
+        self.in_flight = 0
+        self.accepted = False
+        self.stalled = 0
+        self.tabu_ids: set[int] = set()
+        self._fixed_moves: np.ndarray | None = None
+
+    @property
+    def polishing(self) -> bool:
+        """Whether a sweep is under way (moves left or moves of it still out)."""
+        return len(self.sweep) > 0 or self.in_flight > 0
+
+    # ------------------------------------------------------------------ asks
+    def propose(self, ovlr: OVLR) -> Ask | None:
+        if not len(self.sweep):
+            return None
+        move = self.sweep[-1:]
+        self.sweep = self.sweep[:-1]
+        self.in_flight += 1
+        output = ovlr.space.apply_move(ovlr.elite.output, (int(move[0, 0]), int(move[0, 1])),
+                                       ovlr.control.move_step)
+        return MoveAsk(output[None], move, self.sweep_id, ovlr.elite.version, ovlr.elite.loss)
+
+    def start(self, ovlr: OVLR) -> None:
+        """A fresh sweep around the elite, in a random order biased towards the moves the parts'
+        :meth:`~Part.move_priority` rank first (Gumbel-top-k)."""
+        moves = self._moves(ovlr)
+        if self.tabu_ids:
+            allowed = ~np.isin(_move_ids(moves), np.fromiter(self.tabu_ids, dtype=np.int64))
+            if allowed.any():
+                moves = moves[allowed]
+            else:
+                self.tabu_ids.clear()
+        keys = ovlr.rng.gumbel(size=len(moves))
+        for part in ovlr.parts:
+            priority = part.move_priority(ovlr, moves)
+            if priority is not None:
+                keys = keys + np.log(np.maximum(priority, 1e-12))
+        self.sweep = moves[np.argsort(keys)]  # taken from the end: the highest key first
+        self.sweep_id += 1
+        self.in_flight = 0
+        self.accepted = False
+
+    def _moves(self, ovlr: OVLR) -> np.ndarray:
+        if ovlr.space.moves_depend_on_point:
+            return ovlr.space.moves(ovlr.elite.output)
+        if self._fixed_moves is None:
+            self._fixed_moves = np.asarray(ovlr.space.moves(ovlr.elite.output), dtype=np.int64)
+        return self._fixed_moves
+
+    # ------------------------------------------------------------------ tells
+    def observe(self, ovlr: OVLR, ask: Ask, losses: np.ndarray, usable: np.ndarray,
+                outcome: Outcome) -> None:
+        if isinstance(ask, MoveAsk):
+            self._after_move(ovlr, ask, losses, outcome)
+            return
+        if outcome.replaced and self.polishing and not ovlr.space.relative_moves:
+            self.start(ovlr)  # the sweep's moves belonged to the old elite
+        if isinstance(ask, SampleAsk):
+            self.stalled = 0 if outcome.improved else self.stalled + 1
+            if (not self.polishing and self.stalled >= self.patience
+                    and ovlr.elite.output is not None and len(self._moves(ovlr))):
+                self.start(ovlr)
+
+    def _after_move(self, ovlr: OVLR, ask: MoveAsk, losses: np.ndarray,
+                    outcome: Outcome) -> None:
+        current = ask.sweep == self.sweep_id
+        if current:
+            self.in_flight -= 1
+        if not outcome.replaced:
+            stale = not current or ask.elite_version != outcome.version_before
+            if stale and losses[0] < ask.base_loss and self.polishing:
+                self._retry(ovlr, ask.moves)  # it improved its own elite: try it on this one
+        else:
+            self.accepted = True
+            if outcome.improved:
+                self.tabu_ids.clear()
+            elif self.tabu and current:
+                self.tabu_ids.add(int(_move_ids(ask.moves)[0]))
+            if not ovlr.space.relative_moves:
+                self.start(ovlr)  # a fresh sweep around the new elite
+                return
+        if len(self.sweep) or self.in_flight:
+            return
+        if ovlr.space.relative_moves and self.accepted:
+            self.start(ovlr)
+            return
+        self.tabu_ids.clear()  # a whole sweep without acceptance: the polish ends here
+        self.stalled = 0
+        ovlr.control.shrink(ovlr)
+
+    def _retry(self, ovlr: OVLR, move: np.ndarray) -> None:
+        if ovlr.space.moves_depend_on_point:
+            valid = ovlr.space.moves(ovlr.elite.output)
+            if not (valid == move[0]).all(axis=1).any():
+                return
+        self.sweep = np.concatenate([self.sweep, move])
+
+    # ------------------------------------------------------------------ state
+    def state_dict(self) -> dict[str, Any]:
+        return {"patience": self.patience, "tabu": self.tabu,
+                "sweep": torch.from_numpy(np.array(self.sweep, dtype=np.int64)),
+                "sweep_id": self.sweep_id, "in_flight": self.in_flight,
+                "accepted": self.accepted, "stalled": self.stalled,
+                "tabu_ids": sorted(self.tabu_ids)}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        self.patience, self.tabu = int(state["patience"]), bool(state["tabu"])
+        self.sweep = state["sweep"].numpy().astype(np.int64).reshape(-1, 2)
+        self.sweep_id, self.in_flight = int(state["sweep_id"]), int(state["in_flight"])
+        self.accepted, self.stalled = bool(state["accepted"]), int(state["stalled"])
+        self.tabu_ids = {int(i) for i in state["tabu_ids"]}

@@ -1,0 +1,90 @@
+"""The small parts of the default OVLR: the mean first, elitist re-centring, the guided order."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from scipy.special import ndtr
+
+from .base import Ask, MeanAsk, MoveAsk, Outcome, Part
+
+if TYPE_CHECKING:
+    from ..ovlr import OVLR
+
+__all__ = ["MeanFirst", "Elitist", "Guided"]
+
+
+class MeanFirst(Part):
+    """The very first candidate is the policy's unperturbed output (the centre of the space)."""
+
+    name = "mean_first"
+    ask_order = 0
+
+    def __init__(self) -> None:
+        self.asked = False
+
+    def propose(self, ovlr: OVLR) -> Ask | None:
+        if self.asked:
+            return None
+        self.asked = True
+        return MeanAsk(ovlr.mean_output())
+
+    def state_dict(self) -> dict[str, Any]:
+        return {"asked": self.asked}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        self.asked = bool(state["asked"])
+
+
+class Elitist(Part):
+    """Re-centre the learnable output on the elite whenever it is replaced: sign outputs (bits)
+    take the elite's signs and keep their magnitude, the policy's confidence; other outputs move
+    onto the elite's. Only for policies with one learnable output (``OutputVector``)."""
+
+    name = "elitist"
+
+    def observe(self, ovlr: OVLR, ask: Ask, losses: np.ndarray, usable: np.ndarray,
+                outcome: Outcome) -> None:
+        if not outcome.replaced or ovlr.learnable_output() is None:
+            return
+        with ovlr.edit_output() as values:
+            elite = ovlr.elite.output.reshape(values.shape)
+            signs = ovlr.sign_outputs.reshape(values.shape)
+            magnitude = np.abs(values)
+            values[...] = np.where(signs, np.where(elite > 0, magnitude, -magnitude), elite)
+        ovlr.clamp()
+
+
+class Guided(Part):
+    """On sign outputs (bits): the polish tries first the moves the policy is least sure of (flip
+    probability under the output noise, ``Phi(-|z_i| / sigma)``), and each move's result moves that
+    output's confidence up (the flip was worse) or down (it was not) by one step ``lr * sigma``."""
+
+    name = "guided"
+
+    def move_priority(self, ovlr: OVLR, moves: np.ndarray) -> np.ndarray | None:
+        values = ovlr.learnable_output()
+        if values is None:
+            return None
+        flipped = ovlr.space.flip_output(moves)
+        if (flipped < 0).all():
+            return None
+        confidence = np.abs(values.reshape(-1)[np.maximum(flipped, 0)]) / ovlr.control.sigma
+        return np.where(flipped >= 0, ndtr(-confidence), 0.5)
+
+    def observe(self, ovlr: OVLR, ask: Ask, losses: np.ndarray, usable: np.ndarray,
+                outcome: Outcome) -> None:
+        if not isinstance(ask, MoveAsk) or np.isnan(losses[0]):
+            return
+        index = int(ovlr.space.flip_output(ask.moves)[0])
+        if index < 0 or ovlr.learnable_output() is None:
+            return
+        step = ovlr.control.lr * ovlr.control.sigma
+        worse = not losses[0] <= ask.base_loss  # a non-finite loss is worse
+        with ovlr.edit_output() as values:
+            flat = values.reshape(-1)
+            confidence = max(0.0, abs(float(flat[index])) + (step if worse else -step))
+            if ovlr.output_bound is not None:
+                confidence = min(confidence, ovlr.output_bound * ovlr.control.sigma)
+            flat[index] = confidence if flat[index] >= 0 else -confidence

@@ -1,0 +1,245 @@
+"""The parts of OVLR (polish, guided order, elitism, mean first) and the spaces' geometry."""
+
+import io
+import pickle
+
+import ioh
+import numpy as np
+import pytest
+import torch
+
+from ovlr_bbo import OVLR, spaces
+from ovlr_bbo.parts import GradientStep, Polish, make_parts
+
+SPACES = [spaces.Binary(6), spaces.Integer(0, 3, dimension=4), spaces.Categorical(3, [2, 4, 3]),
+          spaces.Permutation(5), spaces.RandomKeys(5), spaces.Box(-2, 2, dimension=3),
+          spaces.ProductSpace([spaces.Box(-1, 1, dimension=2), spaces.Categorical(2, 3),
+                               spaces.Binary(2), spaces.Integer(0, 2, dimension=1)])]
+
+
+@pytest.mark.parametrize("space", SPACES, ids=repr)
+def test_every_single_move_changes_the_candidate_a_little(space):
+    rng = np.random.default_rng(0)
+    x = space.sample(rng, 1)[0]
+    y = space.encode(x[None])[0]
+    moves = space.moves(y)
+    assert len(moves) > 0
+    for move in moves:
+        neighbour = space.decode(space.apply_move(y, tuple(move), 0.25)[None])[0]
+        changed = np.flatnonzero(neighbour != x)
+        assert 1 <= changed.size <= 2, (move, x, neighbour)
+        space.encode(neighbour[None])  # still inside the space
+
+
+def test_product_space_maps_flips_and_positions_to_its_parts():
+    space = SPACES[-1]
+    assert space.position_outputs().tolist() == [True, True] + [False] * 9
+    assert space.sign_outputs().tolist() == [False] * 8 + [True, True, False]
+    moves = space.moves(space.initial_output())
+    flips = space.flip_output(moves)
+    assert sorted(flips[flips >= 0].tolist()) == [8, 9]  # the two bits' outputs
+    assert not space.relative_moves and space.moves_depend_on_point
+
+
+def test_a_space_without_geometry_cannot_be_built():
+    class NoMoves(spaces.Space):
+        dimension, output_shape = 1, (1,)
+
+        def decode(self, outputs):
+            return outputs
+
+        def encode(self, candidates):
+            return candidates
+
+        def sample(self, rng, n):
+            return rng.random((n, 1))
+
+    with pytest.raises(TypeError, match="abstract"):
+        NoMoves()
+
+
+def test_first_candidate_is_the_policy_mean_when_asked_for():
+    assert OVLR(spaces.Binary(4), seed=0).ask().tolist() == [[0, 0, 0, 0]]
+    without = OVLR(spaces.Binary(4), seed=0, parts=["gradient", "elitist", "polish"])
+    assert len(without.ask()) == 4
+
+
+def _polish(opt):
+    return next(part for part in opt.parts if isinstance(part, Polish))
+
+
+def test_polish_starts_after_patience_and_asks_single_moves():
+    opt = OVLR(spaces.Binary(8), seed=0, parts=["gradient", "elitist", "guided", "polish"])
+    sizes = []
+    for _ in range(6):
+        X = opt.ask()
+        sizes.append(len(X))
+        opt.tell(X, np.zeros(len(X)))  # a flat objective: nothing ever improves
+    assert sizes == [4, 4, 4, 1, 1, 1]  # 2 steps without improvement, then single moves
+    assert len(_polish(opt).tabu_ids) == 3  # on a plateau each move is accepted, then tabu
+    no_polish = OVLR(spaces.Binary(8), seed=0, parts=["gradient"])
+    for _ in range(6):
+        X = no_polish.ask()
+        assert len(X) == no_polish.popsize
+        no_polish.tell(X, np.zeros(len(X)))
+
+
+def test_fruitless_sweep_halves_the_move_and_sigma_on_a_box():
+    opt = OVLR(spaces.Box(-1, 1, dimension=2), seed=0)
+    opt.tell(opt.ask(), [0.0])  # the mean: the elite, never beaten below
+    while not _polish(opt).polishing:
+        X = opt.ask()
+        opt.tell(X, np.ones(len(X)))
+    assert opt.control.move_step == 0.5
+    for _ in range(4):  # the 2 d moves of the sweep, all worse
+        X = opt.ask()
+        assert len(X) == 1
+        opt.tell(X, [1.0])
+    assert not _polish(opt).polishing
+    assert opt.control.move_step == 0.25 and opt.sigma == 0.5
+
+
+def test_leading_ones_is_solved_within_512_evaluations():
+    solved = 0
+    for seed in range(5):
+        problem = ioh.get_problem(2, 1, 32, ioh.ProblemClass.PBO)
+        opt = OVLR(spaces.Binary(32), seed=seed, maximize=True)
+        opt.minimize(lambda X: np.asarray(problem(X.tolist())), 512, batch=True,  # noqa: B023
+                     stop=lambda: problem.state.optimum_found)  # noqa: B023
+        solved += problem.state.optimum_found
+    assert solved >= 4
+
+
+def test_continuous_polish_converges_on_a_sphere():
+    opt = OVLR(spaces.Box(-5, 5, dimension=4), seed=0)
+    best = opt.minimize(lambda X: ((X - 1.3) ** 2).sum(1), 3000, batch=True)
+    assert best.score < 1e-6 and opt.sigma < 0.01
+
+
+def _drive(opt, f, steps):
+    for _ in range(steps):
+        X = opt.ask()
+        opt.tell(X, f(X))
+
+
+def _trap(X):
+    return (X[:, :4].sum(1) * 3 - X.sum(1)).astype(float)
+
+
+def test_pickle_during_a_polish_resumes_exactly():
+    opt = OVLR(spaces.Binary(10), seed=1)
+    while not _polish(opt).polishing:
+        _drive(opt, _trap, 1)
+    clone = pickle.loads(pickle.dumps(opt))
+    for other in (opt, clone):
+        _drive(other, _trap, 20)
+    np.testing.assert_array_equal(opt.ask(), clone.ask())
+
+
+def test_state_dict_round_trips_through_torch_load_weights_only_into_the_same_policy():
+    opt = OVLR(spaces.Binary(10), seed=1)
+    while not _polish(opt).polishing:
+        _drive(opt, _trap, 1)
+    opt.ask()  # an outstanding batch travels too
+    buffer = io.BytesIO()
+    torch.save(opt.state_dict(), buffer)
+    buffer.seek(0)
+    state = torch.load(buffer, weights_only=True)
+    receiver = OVLR(spaces.Binary(10), seed=99)
+    policy = receiver.policy
+    receiver.load_state_dict(state)
+    assert receiver.policy is policy  # loaded into the existing module
+    pending = [X for X, _ in opt._pending.values()]
+    for other in (opt, receiver):
+        for X in [X for X, _ in other._pending.values()]:
+            other.tell(X, _trap(X))
+        _drive(other, _trap, 15)
+    assert pending
+    np.testing.assert_array_equal(opt.ask(), receiver.ask())
+    assert opt.best.score == receiver.best.score
+
+
+def test_state_dict_of_another_space_or_parts_is_refused():
+    state = OVLR(spaces.Binary(10), seed=0).state_dict()
+    with pytest.raises(ValueError, match="Binary\\(10\\)"):
+        OVLR(spaces.Binary(12), seed=0).load_state_dict(state)
+    with pytest.raises(ValueError, match="parts"):
+        OVLR(spaces.Binary(10), seed=0, parts=["gradient"]).load_state_dict(state)
+
+
+def test_tied_keys_give_no_moves_so_ovlr_steps_go_on():
+    space = spaces.RandomKeys(5)
+    assert len(space.moves(np.zeros(5))) == 0
+    assert len(space.moves(np.array([0.0, 0.0, 1.0, 2.0, 2.0]))) == 10 - 2
+    opt = OVLR(space, seed=0, parts=["mean_first", "gradient", "polish"])
+    opt.tell(opt.ask(), [0.0])  # the tied centre is the elite
+    for _ in range(3):  # stalled OVLR steps: a polish would start, but it has no moves
+        X = opt.ask()
+        assert len(X) == opt.popsize
+        opt.tell(X, np.ones(len(X)))
+
+
+def test_integer_space_with_outstanding_asks_told_out_of_order_never_crashes():
+    """Issue 16 item 1: a pending OVLR batch told mid-sweep replaced the elite, and the next
+    move (made for the old elite) left the bounds."""
+    space = spaces.Integer(0, 2, dimension=3)
+    for seed in range(200):
+        rng = np.random.default_rng(seed)
+        opt = OVLR(space, seed=seed, parts=["gradient", "elitist", "polish"])
+        for _ in range(12):
+            batches = [opt.ask() for _ in range(2)]
+            for index in rng.permutation(2):
+                X = batches[index]
+                opt.tell(X, rng.random(len(X)))
+
+
+def test_every_outstanding_ask_of_a_sweep_gets_a_move():
+    opt = OVLR(spaces.Binary(16), seed=0, maximize=True)
+    while not _polish(opt).polishing:
+        _drive(opt, lambda X: X[:, :8].sum(1).astype(float), 1)
+    outstanding = [opt.ask() for _ in range(8)]
+    assert [len(X) for X in outstanding] == [1] * 8
+    assert len({X.tobytes() for X in outstanding}) == 8  # eight different moves
+
+
+def test_improving_moves_found_in_parallel_are_retried_on_the_new_elite():
+    opt = OVLR(spaces.Binary(12), seed=3, maximize=True)
+    budget = 0
+    while opt.best.score < 12 and budget < 400:
+        batches = [opt.ask() for _ in range(4)]
+        for X in batches:
+            opt.tell(X, X.sum(1))
+            budget += len(X)
+    assert opt.best.score == 12  # OneMax solved with four asks always outstanding
+
+
+def test_part_configuration_errors_say_what_to_do():
+    with pytest.raises(ValueError, match="unknown OVLR part"):
+        make_parts(["polish", "nonsense"])
+    with pytest.raises(ValueError, match="gradient"):
+        make_parts(["polish"])
+    with pytest.raises(ValueError, match="bad settings"):
+        make_parts([{"name": "polish", "patience": 2, "colour": "red"}])
+    with pytest.raises(ValueError, match="patience"):
+        make_parts([{"name": "polish", "patience": 1.5}, "gradient"])
+    parts = make_parts([{"name": "gradient", "learn": False}, {"name": "polish", "tabu": False}])
+    assert isinstance(parts[0], GradientStep) and not parts[0].learn and not parts[1].tabu
+
+
+def test_gradient_off_still_samples_but_never_moves_the_policy():
+    opt = OVLR(spaces.Box(-1, 1, dimension=3), seed=0, parts=[{"name": "gradient", "learn": False}])
+    before = opt.policy.output.detach().clone()
+    _drive(opt, lambda X: (X ** 2).sum(1), 5)
+    assert torch.equal(before, opt.policy.output.detach())
+    learning = OVLR(spaces.Box(-1, 1, dimension=3), seed=0, parts=["gradient"])
+    _drive(learning, lambda X: ((X - 0.5) ** 2).sum(1), 5)
+    assert not torch.equal(before, learning.policy.output.detach())
+
+
+def test_unevaluated_rows_are_not_learned_from_or_counted():
+    opt = OVLR(spaces.Box(-1, 1, dimension=3), seed=0, parts=["gradient"])
+    X = opt.ask()
+    opt.tell(X, np.full(len(X), np.nan), evaluated=np.zeros(len(X), dtype=bool))
+    assert opt.evaluations == 0 and opt.nonfinite_scores == 0
+    before = opt.policy.output.detach().clone()
+    assert torch.equal(before, opt.policy.output.detach())
