@@ -25,7 +25,7 @@ from torch import nn
 
 from .ask_tell import AskTellOptimizer, warn_skipped
 from .estimator import OutputEstimator
-from .parts import Ask, Elite, Part, StepControl, make_parts
+from .parts import Ask, Elite, MoveAsk, Part, StepControl, make_parts
 from .parts.state import ask_from_state, ask_state
 from .policy import OutputVector, check_policy, make_policy
 from .shaping import Shaping
@@ -190,7 +190,9 @@ class OVLR(AskTellOptimizer):
         if not usable.any() and not np.isnan(losses).all():
             warn_skipped()
         outputs = np.asarray(memo.outputs).reshape(len(candidates), *self.space.output_shape)
-        outcome = self.elite.offer(candidates, outputs, losses, usable)
+        # a move made for an older elite may beat this one, but a tie would walk back
+        stale = isinstance(memo, MoveAsk) and memo.elite_version != self.elite.version
+        outcome = self.elite.offer(candidates, outputs, losses, usable, accept_equal=not stale)
         for part in self.parts:
             part.observe(self, memo, losses, usable, outcome)
         return bool(usable.any())

@@ -73,14 +73,16 @@ class Elite:
     version: int = 0
 
     def offer(self, candidates: np.ndarray, outputs: np.ndarray, losses: np.ndarray,
-              usable: np.ndarray) -> Outcome:
-        """Let the batch's best usable (evaluated, finite) row challenge the elite."""
+              usable: np.ndarray, accept_equal: bool = True) -> Outcome:
+        """Let the batch's best usable (evaluated, finite) row challenge the elite; a tie
+        replaces it only where ``accept_equal`` here and in the elite's rule."""
         before = self.version
         if not usable.any():
             return Outcome(False, False, before)
         best = int(np.argmin(np.where(usable, losses, np.inf)))
         improved = bool(losses[best] < self.loss)
-        replaced = improved or (self.accept_equal and bool(losses[best] == self.loss))
+        tie = self.accept_equal and accept_equal and bool(losses[best] == self.loss)
+        replaced = improved or tie
         if replaced:
             self.loss = float(losses[best])
             self.x, self.output = np.array(candidates[best]), np.array(outputs[best])
