@@ -15,11 +15,18 @@ from __future__ import annotations
 import numpy as np
 
 from .binpacking import bin_loads, greedy_packing, packing_objective
+from .binpacking_fill import DEFAULT_WINDOW, fill_loads
 
-__all__ = ["DECODERS", "pack_orders", "keys_objective", "assignment_objective"]
+__all__ = ["DECODERS", "GREEDY_DECODERS", "FILL_WINDOWS", "pack_orders", "keys_objective",
+           "assignment_objective"]
 
-#: names of the greedy rules that decode an item order into a packing
-DECODERS = ("first_fit", "best_fit")
+#: item-by-item rules: each item in turn goes into the first (or the fullest) bin that fits
+GREEDY_DECODERS = ("first_fit", "best_fit")
+#: bin-by-bin rules (:mod:`.binpacking_fill`): ``fill`` uses the default window, ``fill<K>`` K items
+FILL_WINDOWS = {"fill": DEFAULT_WINDOW, "fill4": 4, "fill8": 8, "fill24": 24, "fill48": 48,
+                "fill1000": 1000}
+#: names of the rules that decode an item order into a packing
+DECODERS = GREEDY_DECODERS + tuple(FILL_WINDOWS)
 
 # below this batch size a plain Python loop per row beats the numpy steps (measured at n = 120)
 _LOOP_BELOW = 5
@@ -43,8 +50,8 @@ def pack_orders(
 def _pack(weights: np.ndarray, capacity: int, orders: np.ndarray, decoder: str,
           assignment: np.ndarray | None) -> np.ndarray:
     """Bin loads of greedy packings of ``orders``; fills ``assignment`` when one is given."""
-    if decoder not in DECODERS:
-        raise ValueError(f"unknown decoder {decoder!r}; choose one of {DECODERS}")
+    if decoder not in GREEDY_DECODERS:
+        raise ValueError(f"unknown greedy decoder {decoder!r}; choose one of {GREEDY_DECODERS}")
     batch, n = orders.shape
     # int32 halves the memory traffic of the per-step comparisons; loads never exceed capacity
     dtype = np.int32 if capacity < 2**31 - 1 else np.int64
@@ -74,7 +81,12 @@ def keys_objective(
     weights: np.ndarray, capacity: int, keys: np.ndarray, decoder: str = "first_fit"
 ) -> np.ndarray:
     """Objective of random-key rows ``(batch, n)``: pack ``argsort(keys)`` with ``decoder``."""
+    if decoder not in DECODERS:
+        raise ValueError(f"unknown decoder {decoder!r}; choose one of {DECODERS}")
     orders = np.argsort(np.asarray(keys, dtype=np.float64), axis=1, kind="stable")
+    if decoder in FILL_WINDOWS:
+        return packing_objective(fill_loads(weights, capacity, orders, FILL_WINDOWS[decoder]),
+                                 capacity)
     if orders.shape[0] < _LOOP_BELOW:
         objective = [
             packing_objective(bin_loads(weights, greedy_packing(weights, capacity, order, decoder)),

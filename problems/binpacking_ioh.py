@@ -50,8 +50,15 @@ def ioh_function_name(
     instance: BinPackingInstance, encoding: str, decoder: str = "first_fit"
 ) -> str:
     """The IOH function name of ``instance`` under ``encoding`` (and ``decoder`` for keys)."""
-    suffix = "-bestfit" if encoding == "keys" and decoder == "best_fit" else ""
-    return f"binpack-{instance.family}-{encoding}{suffix}"
+    return f"binpack-{instance.family}-{encoding}{decoder_suffix(encoding, decoder)}"
+
+
+def decoder_suffix(encoding: str, decoder: str) -> str:
+    """What a problem name appends for ``decoder``: nothing for First Fit (and for the assignment
+    encoding), ``-bestfit`` for Best Fit, ``-<decoder>`` for the others (``-fill``)."""
+    if encoding != "keys" or decoder == "first_fit":
+        return ""
+    return "-bestfit" if decoder == "best_fit" else f"-{decoder}"
 
 
 def default_bin_count(instance: BinPackingInstance) -> int:
@@ -227,7 +234,7 @@ def binpacking(
     if encoding == "keys":
         problem = BinPackingKeys(instance, decoder)
         space: Space = RandomKeys(n)
-        suffix = "-bestfit" if decoder == "best_fit" else ""
+        suffix = decoder_suffix(encoding, decoder)
     elif encoding == "assignment":
         problem = BinPackingAssignment(instance, n_bins)
         space, suffix = Integer(0, problem.n_bins - 1, dimension=n), ""

@@ -23,6 +23,7 @@ from ovlr_bbo.problems.binpacking_decode import (
     keys_objective,
     pack_orders,
 )
+from ovlr_bbo.problems.binpacking_fill import _best_subset, fill_loads, fill_packing
 from ovlr_bbo.problems.binpacking_io import (
     BinPackingFormatError,
     read_bpp,
@@ -256,3 +257,61 @@ def test_broken_orlib_files_name_file_and_line(tmp_path, text: str, line: int,
     with pytest.raises(BinPackingFormatError, match=message) as info:
         read_orlib(path)
     assert str(path) in str(info.value) and f"line {line}:" in str(info.value)
+
+
+# --- the bin-by-bin fill decoder --------------------------------------------------------------
+
+def test_best_subset_prefers_exact_and_earlier_items() -> None:
+    assert sorted(_best_subset([5, 3, 4, 2], 7)) == [1, 2]  # 3 + 4 = 7 found before 5 + 2 is tried
+    assert sorted(_best_subset([5, 4, 2, 1], 7)) == [0, 2]  # 5 + 2 exact; stops before 1
+    assert sorted(_best_subset([9, 8, 6], 7)) == [2]  # nothing fills 7: the best single
+    assert _best_subset([9, 8], 7) == []
+
+
+@pytest.mark.parametrize("window", [0, 1, 4, 12, 40])
+def test_fill_decoder_packs_every_item_feasibly(window: int) -> None:
+    instance = uniform_instance(40, 3)
+    rng = np.random.default_rng(window)
+    orders = np.argsort(rng.random((6, 40)), axis=1)
+    loads = fill_loads(instance.weights, instance.capacity, orders, window)
+    for row, order in enumerate(orders):
+        assignment = fill_packing(instance.weights, instance.capacity, order, window)
+        assert_valid_packing(instance, assignment)
+        used = bin_loads(instance.weights, assignment)
+        assert np.array_equal(loads[row, : used.size], used) and (loads[row, used.size:] == 0).all()
+        assert loads[row].sum() == instance.weights.sum()
+        # bins are opened in key order by the first unpacked item: bin b's seed precedes bin b+1's
+        rank = np.empty(40, dtype=np.int64)
+        rank[order] = np.arange(40)
+        seed_ranks = [rank[assignment == b].min() for b in range(used.size)]
+        assert seed_ranks == sorted(seed_ranks) and seed_ranks[0] == 0
+    with pytest.raises(ValueError, match="window"):
+        fill_loads(instance.weights, instance.capacity, orders, -1)
+
+
+def test_fill_window_zero_is_one_item_per_bin_and_full_window_beats_first_fit() -> None:
+    instance = uniform_instance(60, 5)
+    order = np.random.default_rng(0).permutation(60)
+    assert n_bins(fill_packing(instance.weights, instance.capacity, order, 0)) == 60
+    fill = n_bins(fill_packing(instance.weights, instance.capacity, order, 60))
+    assert fill <= n_bins(first_fit(instance, order))
+
+
+def test_fill_decoder_closes_a_bin_exactly_when_a_completion_exists() -> None:
+    # seed 50 leaves 50: the completion 30 + 20 exists further down the order, First Fit misses it
+    instance = BinPackingInstance("exact", [50, 45, 30, 20, 55], 100)
+    order = np.arange(5)
+    assignment = fill_packing(instance.weights, instance.capacity, order, 4)
+    assert assignment.tolist() == [0, 1, 0, 0, 1]
+    assert n_bins(first_fit(instance, order)) == 3
+
+
+@pytest.mark.parametrize("n_items", [30, 60, 120])
+def test_fill_decoder_reaches_the_triplet_optimum_from_the_solution_order(n_items: int) -> None:
+    instance = triplet_instance(n_items, 7)
+    # bins in order, the largest item of each bin first
+    order = np.lexsort((-instance.weights, instance.solution))
+    keys = np.empty(n_items)
+    keys[order] = np.arange(n_items) / n_items
+    value = keys_objective(instance.weights, instance.capacity, keys[None], "fill")
+    assert value.tolist() == [n_items / 3]

@@ -205,3 +205,17 @@ def test_analyzer_output_loads_in_iohinspector(tmp_path, encoding: str) -> None:
     assert set(runs["dimension"]) == {12} and set(runs["instance"]) == {3}
     assert (runs["raw_y"] >= instance.optimum).all()
     assert index.name.endswith(f"{bench.problem.meta_data.name}.json")
+
+
+def test_fill_decoder_is_a_named_keys_decoder_whose_reference_is_optimal() -> None:
+    instance = triplet_instance(30, 1000)
+    fill = binpacking(instance, "keys", decoder="fill")
+    assert fill.name == "binpack-triplet30-s1000-keys-fill"
+    assert fill.problem.meta_data.name == "binpack-triplet-keys-fill"
+    first_fit = binpacking(instance, "keys").problem
+    assert fill.problem.meta_data.problem_id != first_fit.meta_data.problem_id
+    assert fill.evaluate(np.asarray(fill.problem.optimum.x)).tolist() == [10.0] and fill.solved
+    X = np.random.default_rng(0).random((8, 30))
+    values = fill.evaluate(X)
+    assert fill.evaluations == 9 and (np.floor(values) >= 10).all()
+    assert np.allclose(values, fill.problem.objective(X))
