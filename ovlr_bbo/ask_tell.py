@@ -123,18 +123,23 @@ class AskTellOptimizer(ABC):
         mask, or a count of leading rows) were never evaluated: they are neither counted nor
         learned from."""
         asked, memo = self._pending.pop(batch_id)
-        if evaluated is None or isinstance(evaluated, int | np.integer):
-            count = len(asked) if evaluated is None else int(evaluated)
-            evaluated = np.arange(len(asked)) < count
+        if isinstance(evaluated, int | np.integer):
+            evaluated = np.arange(len(asked)) < int(evaluated)
+        if evaluated is not None:
+            scores = np.where(evaluated, scores, np.nan)
         losses = -scores if self.maximize else scores.copy()
-        losses[evaluated & ~np.isfinite(losses)] = np.inf  # NaN, -inf: the worst
-        losses[~evaluated] = np.nan  # never evaluated
         finite = np.isfinite(losses)
-        n_evaluated = int(evaluated.sum())
+        if not finite.all():
+            if evaluated is None:
+                evaluated = np.ones(len(losses), dtype=bool)
+            losses[evaluated & ~finite] = np.inf  # NaN, -inf: the worst
+            losses[~evaluated] = np.nan  # never evaluated
+            finite = np.isfinite(losses)
+        n_evaluated = len(losses) if evaluated is None else int(evaluated.sum())
         self.nonfinite_scores += n_evaluated - int(finite.sum())
         self.evaluations += n_evaluated
         if finite.any():
-            best = int(np.argmin(np.where(finite, losses, np.inf)))
+            best = int(np.argmin(np.where(finite, losses, np.inf))) if len(losses) > 1 else 0
             if losses[best] < self._best_loss:
                 self._best_loss, self._best_x = float(losses[best]), np.array(asked[best])
         if self._learn(asked, losses, memo):
@@ -202,6 +207,9 @@ class AskTellOptimizer(ABC):
 
     @staticmethod
     def _check_scores(scores: Any, expected: int) -> np.ndarray:
+        if isinstance(scores, np.ndarray) and scores.dtype.kind == "f" and scores.shape == (
+                expected,):
+            return scores.astype(float)  # the common case, fast (a copy: inputs stay untouched)
         if isinstance(scores, str | bytes):
             raise TypeError(f"scores must be numbers, got the string {scores!r}")
         try:
@@ -215,7 +223,6 @@ class AskTellOptimizer(ABC):
                     raise TypeError(
                         f"score {position} is {value!r} ({type(value).__name__}); scores must be "
                         "numbers (report a failed evaluation as float('nan'))")
-            values = values.astype(float)
         values = values.astype(float)
         if values.ndim == 2 and 1 in values.shape:
             values = values.reshape(-1)

@@ -15,8 +15,7 @@ step and the size of position moves.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -101,6 +100,8 @@ class OVLR(AskTellOptimizer):
         self.elite = Elite(accept_equal=bool(accept_equal))
         self._popsize = self.n_outputs * self.estimator.n_samples
         self._vector = isinstance(self.policy, OutputVector)
+        self._output_view = (self.policy.output.detach().numpy()  # shares the parameter's memory
+                             if self._vector and self.device.type == "cpu" else None)
         positions = space.position_outputs()
         self.has_positions = bool(positions.any())
         self.sign_outputs = space.sign_outputs()
@@ -143,22 +144,32 @@ class OVLR(AskTellOptimizer):
             outputs = self.policy_outputs(torch.zeros(1, self.latent_dim, device=self.device))
         return outputs.detach().cpu().numpy().astype(float)
 
+    @property
+    def has_learnable_output(self) -> bool:
+        """Whether the policy is one learnable output (``OutputVector``) the parts may edit."""
+        return self._vector
+
     def learnable_output(self) -> np.ndarray | None:
         """The vector policy's output as numpy (read only), None for other policies."""
         if not self._vector:
             return None
+        if self._output_view is not None:
+            return self._output_view
         return self.policy.output.detach().cpu().numpy()
 
-    @contextmanager
-    def edit_output(self) -> Iterator[np.ndarray]:
-        """Edit the vector policy's output in place as a numpy array (a view on the CPU)."""
-        output = self.policy.output.detach()
-        if output.device.type == "cpu":
-            yield output.numpy()
-            return
-        values = output.cpu().numpy()
-        yield values
-        output.copy_(torch.as_tensor(values, device=output.device))
+    def edit_output(self) -> np.ndarray:
+        """The vector policy's output as a numpy array to edit in place; on the CPU a view of
+        the parameter (the parts touch single outputs once per move, where torch ops cost more
+        than the work), elsewhere a copy that :meth:`commit_output` writes back."""
+        if self._output_view is not None:
+            return self._output_view
+        return self.policy.output.detach().cpu().numpy()
+
+    def commit_output(self, values: np.ndarray) -> None:
+        """Write an edited output back (nothing to do for the CPU view)."""
+        if values is not self._output_view:
+            with torch.no_grad():
+                self.policy.output.copy_(torch.as_tensor(values, device=self.device))
 
     def clamp(self) -> None:
         """Keep the vector policy's confidence outputs within ``+-output_bound * sigma``."""
@@ -185,7 +196,15 @@ class OVLR(AskTellOptimizer):
 
     def _learn(self, candidates: np.ndarray, losses: np.ndarray, memo: Ask) -> bool:
         """``losses``: +inf for non-finite scores, NaN for rows never evaluated. Every part
-        observes every tell (the polish counts its moves back), learnable or not."""
+        observes every tell (the polish counts its moves back), learnable or not. Several moves
+        asked at once are told one after the other, in the order they were proposed."""
+        if isinstance(memo, MoveAsk) and len(memo.moves) > 1:
+            learned = False
+            for j in range(len(memo.moves)):
+                move = MoveAsk(memo.outputs[j:j + 1], memo.moves[j:j + 1], memo.sweep,
+                               memo.elite_version, memo.base_loss)
+                learned |= self._learn(candidates[j:j + 1], losses[j:j + 1], move)
+            return learned
         usable = np.isfinite(losses)
         if not usable.any() and not np.isnan(losses).all():
             warn_skipped()

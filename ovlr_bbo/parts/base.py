@@ -77,9 +77,14 @@ class Elite:
         """Let the batch's best usable (evaluated, finite) row challenge the elite; a tie
         replaces it only where ``accept_equal`` here and in the elite's rule."""
         before = self.version
-        if not usable.any():
+        if len(losses) == 1:  # a single move: the common case, kept cheap
+            if not usable[0]:
+                return Outcome(False, False, before)
+            best = 0
+        elif not usable.any():
             return Outcome(False, False, before)
-        best = int(np.argmin(np.where(usable, losses, np.inf)))
+        else:
+            best = int(np.argmin(np.where(usable, losses, np.inf)))
         improved = bool(losses[best] < self.loss)
         tie = self.accept_equal and accept_equal and bool(losses[best] == self.loss)
         replaced = improved or tie

@@ -46,13 +46,14 @@ class Elitist(Part):
 
     def observe(self, ovlr: OVLR, ask: Ask, losses: np.ndarray, usable: np.ndarray,
                 outcome: Outcome) -> None:
-        if not outcome.replaced or ovlr.learnable_output() is None:
+        if not outcome.replaced or not ovlr.has_learnable_output:
             return
-        with ovlr.edit_output() as values:
-            elite = ovlr.elite.output.reshape(values.shape)
-            signs = ovlr.sign_outputs.reshape(values.shape)
-            magnitude = np.abs(values)
-            values[...] = np.where(signs, np.where(elite > 0, magnitude, -magnitude), elite)
+        values = ovlr.edit_output()
+        elite = ovlr.elite.output.reshape(values.shape)
+        signs = ovlr.sign_outputs.reshape(values.shape)
+        magnitude = np.abs(values)
+        values[...] = np.where(signs, np.where(elite > 0, magnitude, -magnitude), elite)
+        ovlr.commit_output(values)
         ovlr.clamp()
 
 
@@ -75,16 +76,20 @@ class Guided(Part):
 
     def observe(self, ovlr: OVLR, ask: Ask, losses: np.ndarray, usable: np.ndarray,
                 outcome: Outcome) -> None:
-        if not isinstance(ask, MoveAsk) or np.isnan(losses[0]):
+        if not isinstance(ask, MoveAsk) or not ovlr.has_learnable_output:
             return
+        loss = float(losses[0])
         index = int(ovlr.space.flip_output(ask.moves)[0])
-        if index < 0 or ovlr.learnable_output() is None:
+        if index < 0 or loss != loss:  # not a sign flip, or never evaluated (NaN)
             return
-        step = ovlr.control.lr * ovlr.control.sigma
-        worse = not losses[0] <= ask.base_loss  # a non-finite loss is worse
-        with ovlr.edit_output() as values:
-            flat = values.reshape(-1)
-            confidence = max(0.0, abs(float(flat[index])) + (step if worse else -step))
-            if ovlr.output_bound is not None:
-                confidence = min(confidence, ovlr.output_bound * ovlr.control.sigma)
-            flat[index] = confidence if flat[index] >= 0 else -confidence
+        control = ovlr.control
+        step = control.lr * control.sigma
+        worse = not loss <= ask.base_loss  # a non-finite loss is worse
+        values = ovlr.edit_output()
+        flat = values.reshape(-1)
+        value = float(flat[index])
+        confidence = max(0.0, abs(value) + (step if worse else -step))
+        if ovlr.output_bound is not None:
+            confidence = min(confidence, ovlr.output_bound * control.sigma)
+        flat[index] = confidence if value >= 0 else -confidence
+        ovlr.commit_output(values)
