@@ -113,10 +113,10 @@ def rank_utilities(losses: np.ndarray, kind: str = "log") -> np.ndarray:
     losses = np.asarray(losses, dtype=float)
     n = losses.size
     order = np.argsort(losses, kind="stable")
-    if kind == "log":
+    if kind in ("log", "cma"):
         ranked = np.maximum(0.0, math.log(n / 2 + 1) - np.log(np.arange(1, n + 1)))
         ranked /= ranked.sum()
-        ranked = 1.0 / n - ranked
+        ranked = (1.0 / n - ranked) if kind == "log" else -ranked
     elif kind == "centered_ranks":
         ranked = np.arange(n) / max(n - 1, 1) - 0.5
         ranked /= max(np.abs(ranked).sum() / 2, 1e-300)
@@ -147,32 +147,40 @@ def learning_rates(d: int, form: str) -> float:
 
 
 def natural_step(policy: LinearGenerator, latent: torch.Tensor, utilities: np.ndarray,
-                 eta_mean: float, eta_shape: float) -> torch.Tensor:
-    """(G3)-(G6) for one generation: returns ``N``'s trace (for xNES's scale rule).
+                 eta_mean: float, eta_shape: float, mean_utilities: np.ndarray | None = None,
+                 path: torch.Tensor | None = None, eta_path: float = 0.0) -> float:
+    """(G3)-(G6) for one generation; returns ``tr(N)`` (for xNES's scale rule).
 
     ``latent`` is the ``(lambda, d)`` batch the candidates came from; the outputs are recomputed
-    here with gradients on (the forward pass is a matrix product, cheaper than keeping the graph
-    alive between ask and tell, which may be pickled in between).
+    here with gradients on (a matrix product: cheaper than keeping a graph alive between ask and
+    tell, which may be pickled in between). ``mean_utilities`` (G5'): the mean descends its own
+    utilities through the same scores. ``path`` (G6'): an evolution path in latent coordinates
+    adds the rank-one term ``eta_path (p p^T - |p|^2/d I)`` to the exponent, as CMA-ES's c1.
     """
     u = torch.as_tensor(utilities, dtype=DTYPE)
     policy.zero_grad(set_to_none=True)
-    outputs = policy(latent)                                   # (G1), z_k
-    outputs.backward(policy.output_gradient(latent, u))         # (G3) + (G4): ONE VJP
+    outputs = policy(latent)                                    # (G1), z_k
+    outputs.backward(policy.output_gradient(latent, u))          # (G3) + (G4): ONE VJP
     with torch.no_grad():
-        shape, grad_shape = policy.shape, policy.shape.grad
-        d = policy.latent_dim
-        if policy.form == "full":
-            natural = shape.T @ grad_shape                         # (G6) N = A^T G
-            natural = (natural + natural.T) / 2                  # symmetric up to rounding
-            trace = torch.trace(natural)
-            step_mean = shape @ (shape.T @ policy.mean.grad)      # (G5) A A^T grad_m
-            move = natural - trace / d * torch.eye(d, dtype=DTYPE)
-            shape.copy_(shape @ torch.linalg.matrix_exp(-eta_shape / 2 * move))
+        shape, grad_shape, grad_mean = policy.shape, policy.shape.grad, policy.mean.grad
+        if mean_utilities is not None:  # (G5'): the mean's own utilities, same (G3) scores
+            grad_mean = policy.output_gradient(
+                latent, torch.as_tensor(mean_utilities, dtype=DTYPE)).sum(dim=0)
+        d, full = policy.latent_dim, policy.form == "full"
+        # (G5) the natural gradient of the mean, sigma^2 A A^T grad_m (sigma^2 applied below)
+        step_mean = shape @ (shape.T @ grad_mean) if full else shape * shape * grad_mean
+        natural = shape.T @ grad_shape if full else shape * grad_shape   # (G6) N = A^T G
+        if full:
+            natural = (natural + natural.T) / 2                   # symmetric up to rounding
+        trace = float(natural.trace() if full else natural.sum())
+        exponent = -eta_shape / 2 * natural
+        if path is not None:                                      # (G6')
+            exponent = exponent + eta_path / 2 * (torch.outer(path, path) if full else path ** 2)
+        if full:
+            exponent = exponent - exponent.trace() / d * torch.eye(d, dtype=DTYPE)
+            shape.copy_(shape @ torch.linalg.matrix_exp(exponent))
         else:
-            natural = shape * grad_shape                           # diagonal N
-            trace = natural.sum()
-            step_mean = shape * shape * policy.mean.grad
-            shape.mul_(torch.exp(-eta_shape / 2 * (natural - trace / d)))
+            shape.mul_(torch.exp(exponent - exponent.mean()))
         policy.mean.sub_(eta_mean * policy.sigma ** 2 * step_mean)  # (G5)
     policy.zero_grad(set_to_none=True)
     return trace

@@ -12,8 +12,9 @@ Bounds. A bounded :class:`~ovlr_bbo.spaces.Box` evaluates a clipped copy of an o
 drifting on the flat copy; the mean is kept in the box.
 
 Restarts (:meth:`GeneratorSearch._restart_reason`): a run stops when its spread is below
-``tol_x``, its recent generation-best losses span less than ``tol_fun``, its best has not improved
-for ``20 + 50 d / lambda`` generations, or the shape's condition number passes 1e7. A new run
+``tol_x``, its recent generation-best losses span less than ``tol_fun``, the median of its last
+generation-best losses is no better than 50 + 50 d^1.5 / lambda generations before (pycma's
+tolstagnation, half as long), or the shape's condition number passes 1e7. A new run
 starts from a uniform point of the box (unbounded coordinates: from the best output so far) with:
 ``"ipop"``: twice the last large population; ``"bipop"``: alternately such a large run or a small
 one (population ``lambda0 (lambda_large / (2 lambda0))^(U^2)``, sigma ``sigma0 10^(-2 U)``,
@@ -53,8 +54,6 @@ class _Run:
     popsize: int
     regime: str
     generations: int = 0
-    best: float = math.inf
-    best_generation: int = 0
     history: list[float] = field(default_factory=list)
 
 
@@ -84,7 +83,8 @@ class GeneratorSearch(AskTellOptimizer):
     def __init__(self, space: Box, *, seed: int | None = None, maximize: bool = False,
                  budget: int | None = None, popsize: int | None = None,
                  sigma0: float | None = None, form: str = "auto", full_max_dim: int = 50,
-                 step_size: str = "csa", utilities: str = "log", restarts: str = "bipop",
+                 step_size: str = "csa", utilities: str = "log", mean_utilities: str = "cma",
+                 restarts: str = "bipop", rank_one: float = 1.0,
                  eta_mean: float = 1.0, eta_shape: float | None = None, tol_x: float = 1e-12,
                  tol_fun: float = 1e-12):
         if not isinstance(space, Box):
@@ -98,13 +98,15 @@ class GeneratorSearch(AskTellOptimizer):
             raise ValueError(f"step_size must be 'csa' or 'xnes', got {step_size!r}")
         if restarts not in RESTARTS:
             raise ValueError(f"restarts must be one of {RESTARTS}, got {restarts!r}")
-        rank_utilities(np.zeros(2), utilities)  # raises on an unknown name
+        for kind in (utilities, mean_utilities):
+            rank_utilities(np.zeros(2), kind)  # raises on an unknown name
         if popsize is not None and int(popsize) < 2:
             raise ValueError(f"popsize must be at least 2 (None: 4 + 3 ln d), got {popsize}")
         if sigma0 is not None and not (math.isfinite(sigma0) and sigma0 > 0):
             raise ValueError(f"sigma0 must be a positive number, got {sigma0}")
         self.form = form if form != "auto" else ("full" if d <= full_max_dim else "diagonal")
         self.step_size, self.utilities, self.restarts = step_size, utilities, restarts
+        self.mean_utilities, self.rank_one = mean_utilities, float(rank_one)
         self.default_popsize = int(popsize) if popsize else 4 + int(3 * math.log(d))
         self.sigma0 = float(sigma0) if sigma0 else (0.5 if space.bounded.any() else 1.0)
         self.eta_mean = float(eta_mean)
@@ -122,13 +124,15 @@ class GeneratorSearch(AskTellOptimizer):
         self.policy = LinearGenerator(mean, sigma=sigma, form=self.form)
         self.run = _Run(index=index, popsize=popsize, regime=regime)
         self._popsize = popsize
-        self._path = np.zeros(d)
-        weights = rank_utilities(np.arange(popsize, dtype=float), self.utilities)
-        positive = np.maximum(-weights, 0.0)
-        self._mu_eff = positive.sum() ** 2 / (positive ** 2).sum()
-        self._c_sigma = (self._mu_eff + 2) / (d + self._mu_eff + 5)
-        self._damps = 1 + 2 * max(0.0, math.sqrt((self._mu_eff - 1) / (d + 1)) - 1) + \
-            self._c_sigma
+        self._sigma_path = np.zeros(d)
+        self._shape_path = np.zeros(d)  # (G6') in output units / sigma: A p_latent
+        weights = -rank_utilities(np.arange(popsize, dtype=float), "cma")
+        mu_eff = self._mu_eff = 1.0 / (weights ** 2).sum()
+        self._c_sigma = (mu_eff + 2) / (d + mu_eff + 5)
+        self._damps = 1 + 2 * max(0.0, math.sqrt((mu_eff - 1) / (d + 1)) - 1) + self._c_sigma
+        self._c_path = (4 + mu_eff / d) / (d + 4 + 2 * mu_eff / d)
+        c_one = 2 / ((d + 1.3) ** 2 + mu_eff) * (1 if self.form == "full" else (d + 2) / 3)
+        self._eta_path = min(c_one, 1.0) * self.rank_one
 
     def _restart_reason(self) -> str | None:
         run, d = self.run, self.space.output_size
@@ -139,8 +143,11 @@ class GeneratorSearch(AskTellOptimizer):
         recent = run.history[-window:]
         if len(recent) >= window and max(recent) - min(recent) < self.tol_fun:
             return "tol_fun"
-        if run.generations - run.best_generation > 20 + math.ceil(50 * d / run.popsize):
-            return "stagnation"
+        stagnation = 50 + math.ceil(50 * d ** 1.5 / run.popsize)
+        if len(run.history) >= stagnation:  # pycma's tolstagnation, half as long
+            recent, part = run.history[-stagnation:], max(1, int(0.3 * stagnation))
+            if np.median(recent[-part:]) >= np.median(recent[:part]):
+                return "stagnation"
         if float(scales.max() / scales.min()) > 1e7:
             return "condition"
         return None
@@ -188,10 +195,17 @@ class GeneratorSearch(AskTellOptimizer):
             self.small_evaluations += evaluations
         if run_index != self.run.index:
             return  # asked before a restart: counted, but it does not teach the new run
-        utilities = rank_utilities(self._ranking_keys(losses, outputs), self.utilities)
+        keys = self._ranking_keys(losses, outputs)
+        utilities = rank_utilities(keys, self.utilities)
+        mean_utilities = None
+        if self.mean_utilities != self.utilities:
+            mean_utilities = rank_utilities(keys, self.mean_utilities)
+        mean_step = utilities if mean_utilities is None else mean_utilities
+        path = self._update_shape_path(latent, keys)
         trace = natural_step(self.policy, torch.from_numpy(latent).to(DTYPE), utilities,
-                             self.eta_mean, self.eta_shape)                 # (G3)-(G6)
-        self._adapt_sigma(latent, utilities, float(trace), flat=np.ptp(losses) == 0)
+                             self.eta_mean, self.eta_shape, mean_utilities, path,
+                             self._eta_path)                              # (G3)-(G6')
+        self._adapt_sigma(latent, mean_step, trace, flat=np.ptp(losses) == 0)
         self._keep_mean_in_box()
         self._record(float(losses[best]))
 
@@ -203,6 +217,25 @@ class GeneratorSearch(AskTellOptimizer):
         spread = np.ptp(losses)
         return losses + (spread if spread > 0 else 1.0) * distance
 
+    def _update_shape_path(self, latent: np.ndarray, keys: np.ndarray) -> torch.Tensor | None:
+        """(G6'): CMA-ES's evolution path of the mean steps, in the latent coordinates of the
+        current A (kept as A p between generations, so it follows A's updates); it stalls while
+        the step-size path is long (CMA-ES's h_sigma)."""
+        if self._eta_path == 0:
+            return None
+        d = self.space.output_size
+        shape = self.policy.shape.detach().numpy()
+        full = self.form == "full"
+        path = np.linalg.solve(shape, self._shape_path) if full else self._shape_path / shape
+        step = -rank_utilities(keys, "cma") @ latent * math.sqrt(self._mu_eff)
+        c, generation = self._c_sigma, self.run.generations + 1
+        stalled = np.linalg.norm(self._sigma_path) / math.sqrt(1 - (1 - c) ** (2 * generation)) \
+            > (1.4 + 2 / (d + 1)) * expected_norm(d)
+        path = (1 - self._c_path) * path + (not stalled) * math.sqrt(
+            self._c_path * (2 - self._c_path)) * step
+        self._shape_path = shape @ path if full else shape * path
+        return torch.from_numpy(path)
+
     def _adapt_sigma(self, latent: np.ndarray, utilities: np.ndarray, trace: float,
                      flat: bool) -> None:
         """(G7); on a flat batch (every loss equal) the scale grows, as pycma does."""
@@ -210,8 +243,9 @@ class GeneratorSearch(AskTellOptimizer):
         if self.step_size == "csa":
             step = -(utilities @ latent) / math.sqrt((utilities ** 2).sum())
             c = self._c_sigma
-            self._path = (1 - c) * self._path + math.sqrt(c * (2 - c)) * step
-            log_change = c / self._damps * (np.linalg.norm(self._path) / expected_norm(d) - 1)
+            self._sigma_path = (1 - c) * self._sigma_path + math.sqrt(c * (2 - c)) * step
+            log_change = c / self._damps * (np.linalg.norm(self._sigma_path) / expected_norm(d)
+                                            - 1)
         else:
             log_change = -self.eta_shape / 2 * trace / d
         if flat:
@@ -229,9 +263,7 @@ class GeneratorSearch(AskTellOptimizer):
         run = self.run
         run.generations += 1
         run.history.append(generation_best)
-        del run.history[:-200]
-        if run.best == math.inf or generation_best < run.best - 1e-12 * max(1.0, abs(run.best)):
-            run.best, run.best_generation = generation_best, run.generations
+        del run.history[:-2000]
 
     def _recommend(self) -> np.ndarray | None:
         return None  # the best candidate seen (the base class's default)

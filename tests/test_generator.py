@@ -1,0 +1,188 @@
+"""The linear generative policy and GeneratorSearch (ovlr_bbo.generator, generator_search)."""
+
+from __future__ import annotations
+
+import pickle
+
+import numpy as np
+import pytest
+import torch
+
+from ovlr_bbo.generator import LinearGenerator, natural_step, rank_utilities
+from ovlr_bbo.generator_search import GeneratorSearch
+from ovlr_bbo.spaces import Box, Permutation
+
+
+def rotated_hessian(d: int, condition: float, seed: int) -> np.ndarray:
+    q, _ = np.linalg.qr(np.random.default_rng(seed).standard_normal((d, d)))
+    return q @ np.diag(np.geomspace(1.0, condition, d)) @ q.T
+
+
+def run(opt: GeneratorSearch, f, budget: int, target: float = -np.inf) -> GeneratorSearch:
+    while opt.evaluations < budget and opt.best.score > target:
+        X = opt.ask()
+        opt.tell(X, [f(x) for x in X])
+    return opt
+
+
+def normalised(matrix: np.ndarray) -> np.ndarray:
+    return matrix / np.trace(matrix)
+
+
+# ---------------------------------------------------------------- the estimator pieces
+def test_one_vjp_gives_the_natural_gradient_in_closed_form():
+    rng = np.random.default_rng(0)
+    policy = LinearGenerator(np.zeros(3), sigma=0.7)
+    with torch.no_grad():
+        policy.shape.copy_(torch.as_tensor(rng.standard_normal((3, 3)) + 2 * np.eye(3)))
+    latent = torch.as_tensor(rng.standard_normal((6, 3)))
+    utilities = torch.as_tensor(rank_utilities(rng.standard_normal(6)))
+    outputs = policy(latent)
+    outputs.backward(policy.output_gradient(latent, utilities))  # (G3)-(G4)
+    shape = policy.shape.detach()
+    expected = (latent.T * utilities) @ latent  # N = sum_k u_k xi_k xi_k^T
+    assert torch.allclose(shape.T @ policy.shape.grad, expected, atol=1e-10)
+    assert torch.allclose(0.49 * shape @ shape.T @ policy.mean.grad,
+                          0.7 * shape @ (utilities @ latent), atol=1e-10)  # (G5)
+
+
+def test_natural_step_keeps_the_volume_of_the_shape():
+    rng = np.random.default_rng(1)
+    for form in ("full", "diagonal"):
+        policy = LinearGenerator(np.zeros(4), sigma=0.3, form=form)
+        latent = torch.as_tensor(rng.standard_normal((8, 4)))
+        natural_step(policy, latent, rank_utilities(rng.standard_normal(8)), 1.0, 0.5)
+        scales = policy.scales().numpy()
+        assert np.log(scales).sum() == pytest.approx(0.0, abs=1e-10)
+        assert not np.allclose(scales, 1.0)
+
+
+def test_rank_utilities_are_zero_sum_favour_low_losses_and_share_ties():
+    for kind in ("log", "centered_ranks"):
+        u = rank_utilities(np.array([3.0, 1.0, 2.0, 2.0, 5.0, 0.5]), kind)
+        assert u.sum() == pytest.approx(0.0, abs=1e-12)
+        assert np.argmin(u) == 5 and u[4] == u.max() and u[1] < u[2]
+        assert u[2] == u[3]
+    with pytest.raises(ValueError, match="utilities"):
+        rank_utilities(np.zeros(3), "softmax")
+
+
+# ---------------------------------------------------------------- what the policy learns
+def test_learned_shape_turns_toward_the_inverse_hessian():
+    """d = 4, condition 1e3, rotated: A A^T ends near H^-1 up to scale (both normalised to trace
+    1); at the start (A = I) the same measures are far off, so the check can fail."""
+    hessian = rotated_hessian(4, 1e3, seed=3)
+    optimum = np.array([0.3, -0.2, 0.1, 0.4])
+    target = normalised(np.linalg.inv(hessian))
+
+    def f(x):
+        return float((x - optimum) @ hessian @ (x - optimum))
+
+    opt = GeneratorSearch(Box(dimension=4), seed=0, restarts="none")
+    start = normalised(opt.policy.covariance())
+    run(opt, f, budget=4000, target=1e-16)
+    learned = normalised(opt.policy.covariance())
+    cosine = np.sum(learned * target) / np.linalg.norm(learned) / np.linalg.norm(target)
+    start_cosine = np.sum(start * target) / np.linalg.norm(start) / np.linalg.norm(target)
+    assert start_cosine < 0.7
+    assert cosine > 0.95
+    # A^T H A close to a multiple of I: its condition number fell from 1e3 to a few (< 20)
+    shape = opt.policy.shape.detach().numpy()
+    whitened = np.linalg.eigvalsh(shape.T @ hessian @ shape)
+    assert whitened.max() / whitened.min() < 20
+    # normalised eigenvalues within a factor 5 of H^-1's (at the start: up to 280 apart)
+    eigen = np.sort(np.linalg.eigvalsh(learned))
+    assert np.allclose(np.log10(eigen), np.log10(np.sort(np.linalg.eigvalsh(target))), atol=0.7)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize("name,budget", [("sphere", 4000), ("ellipsoid", 10000)])
+def test_reaches_1e_8_on_sphere_and_ellipsoid_in_d10(name, budget, seed):
+    weights = np.ones(10) if name == "sphere" else 10 ** (6 * np.arange(10) / 9)
+    optimum = np.linspace(-2, 3, 10)
+    opt = GeneratorSearch(Box(-5, 5, dimension=10), seed=seed)
+    run(opt, lambda x: float(weights @ (x - optimum) ** 2), budget, target=1e-8)
+    assert opt.best.score <= 1e-8
+
+
+def test_diagonal_form_learns_per_coordinate_scales():
+    weights = 10 ** (4 * np.arange(30) / 29)
+    opt = GeneratorSearch(Box(dimension=30), seed=0, form="diagonal", restarts="none")
+    assert opt.policy.form == "diagonal"
+    run(opt, lambda x: float(weights @ (x - 1) ** 2), 30000, target=1e-8)
+    assert opt.best.score <= 1e-8
+    scales = opt.policy.scales().numpy()
+    slope = np.polyfit(np.log10(weights), np.log10(scales), 1)[0]
+    assert -0.6 < slope < -0.4  # scales proportional to weights^-1/2
+
+
+@pytest.mark.parametrize("d,shift,budget", [(3, 10.0, 3000), (3, 100.0, 3000),
+                                            (20, 10.0, 20000), (20, 100.0, 20000)])
+def test_travels_far_on_an_unbounded_box(d, shift, budget):
+    """nevergrad's standardized arrays are unbounded with sigma 1: the optimum may be far."""
+    opt = GeneratorSearch(Box(dimension=d), seed=0)
+    run(opt, lambda x: float(((x - shift) ** 2).sum()), budget, target=1e-8)
+    assert opt.best.score <= 1e-8 and opt.evaluations <= budget
+
+
+def test_restarts_solve_a_multimodal_function_and_grow_the_population():
+    def rastrigin(x):
+        return float(10 * x.size + (x ** 2 - 10 * np.cos(2 * np.pi * x)).sum())
+
+    solved = 0
+    for seed in range(3):
+        opt = run(GeneratorSearch(Box(-5.12, 5.12, dimension=3), seed=seed, restarts="ipop"),
+                  rastrigin, 20000, target=1e-8)
+        solved += opt.best.score <= 1e-8
+        assert opt.n_restarts >= 1 and opt.popsize > opt.default_popsize
+    assert solved >= 2
+
+
+# ---------------------------------------------------------------- contract
+def test_same_seed_same_run_and_other_seed_other_run():
+    def trajectory(seed):
+        opt = GeneratorSearch(Box(-1, 1, dimension=5), seed=seed)
+        run(opt, lambda x: float((x ** 2).sum()), 400)
+        return opt.ask()
+
+    assert np.array_equal(trajectory(4), trajectory(4))
+    assert not np.array_equal(trajectory(4), trajectory(5))
+
+
+def test_state_survives_pickle_and_resumes_the_same_stream():
+    def f(x):
+        return float(((x - 0.5) ** 2).sum())
+
+    opt = GeneratorSearch(Box(-2, 2, dimension=6), seed=7)
+    run(opt, f, 300)
+    pending = opt.ask()  # an open ask travels with the state
+    clone = pickle.loads(pickle.dumps(opt))
+    for o in (opt, clone):
+        o.tell(pending, [f(x) for x in pending])
+        run(o, f, 900)
+    assert np.array_equal(opt.ask(), clone.ask())
+    assert opt.best.score == clone.best.score and opt.sigma == clone.sigma
+    restored = GeneratorSearch(Box(-2, 2, dimension=6), seed=0)
+    restored.load_state_dict(opt.state_dict())
+    assert np.array_equal(restored.ask(), pickle.loads(pickle.dumps(opt)).ask())
+
+
+def test_bounded_candidates_stay_in_the_box():
+    opt = GeneratorSearch(Box(0, 1, dimension=4), seed=0, sigma0=2.0)
+    run(opt, lambda x: float(x.sum()), 600)  # optimum in the corner 0
+    X = opt.ask()
+    assert X.min() >= 0 and X.max() <= 1
+    assert opt.best.score < 1e-6
+
+
+def test_user_errors_say_what_to_do():
+    with pytest.raises(TypeError, match="Box"):
+        GeneratorSearch(Permutation(4))
+    with pytest.raises(ValueError, match="form"):
+        GeneratorSearch(Box(dimension=2), form="lowrank")
+    with pytest.raises(ValueError, match="restarts"):
+        GeneratorSearch(Box(dimension=2), restarts="always")
+    with pytest.raises(ValueError, match="popsize"):
+        GeneratorSearch(Box(dimension=2), popsize=1)
+    with pytest.raises(ValueError, match="sigma"):
+        LinearGenerator(np.zeros(2), sigma=0.0)
