@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from ovlr_bbo.spaces import Binary, Integer, Space
+from ovlr_bbo.spaces import Space
 
 __all__ = ["BenchmarkProblem"]
 
@@ -112,9 +112,9 @@ class BenchmarkProblem:
         elif X.dtype.kind not in "iub":
             raise TypeError(f"{self.name}: candidates must be numbers, got dtype {X.dtype}")
         X = np.ascontiguousarray(X, dtype=np.int64)
-        if isinstance(self.space, Binary | Integer):
-            lb = 0 if isinstance(self.space, Binary) else self.space.lb
-            ub = 1 if isinstance(self.space, Binary) else self.space.ub
+        value_range = self.space.value_range()
+        if value_range is not None:
+            lb, ub = value_range
             if ((X < lb) | (X > ub)).any():
                 raise ValueError(f"{self.name}: candidates outside the bounds of {self.space!r}")
         return X
