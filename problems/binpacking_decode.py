@@ -1,7 +1,9 @@
-"""Batch decoders for the two bin packing encodings, vectorised across the batch with numpy.
+"""Batch decoders for the two bin packing encodings.
 
 - Random keys: row ``x`` in ``[0, 1]^n``; ``argsort(x)`` is the order in which First Fit or Best
-  Fit packs the items. Every row decodes to a feasible packing.
+  Fit packs the items (vectorised across the batch with numpy), or in which the bin-by-bin
+  ``fill`` decoders of :mod:`.binpacking_fill` open bins and pick their contents (a Python loop
+  per row, about 0.4 ms at 120 items and 5 ms at 1,000). Every row decodes to a feasible packing.
 - Direct assignment: row ``x`` gives each item a bin index in ``0 .. n_bins - 1``. Overfull bins
   make the packing infeasible; infeasible rows get ``n_bins + 1 + overflow / C``, above every
   feasible objective (which is below ``used bins + 1 <= n_bins + 1``).
@@ -22,9 +24,9 @@ __all__ = ["DECODERS", "GREEDY_DECODERS", "FILL_WINDOWS", "pack_orders", "keys_o
 
 #: item-by-item rules: each item in turn goes into the first (or the fullest) bin that fits
 GREEDY_DECODERS = ("first_fit", "best_fit")
-#: bin-by-bin rules (:mod:`.binpacking_fill`): ``fill`` uses the default window, ``fill<K>`` K items
-FILL_WINDOWS = {"fill": DEFAULT_WINDOW, "fill4": 4, "fill8": 8, "fill24": 24, "fill48": 48,
-                "fill1000": 1000}
+#: bin-by-bin rules (:mod:`.binpacking_fill`): ``fill`` uses the default window (48 items),
+#: ``fill12`` and ``fill24`` smaller ones (for comparison; chosen on generator seeds 100-104)
+FILL_WINDOWS = {"fill": DEFAULT_WINDOW, "fill12": 12, "fill24": 24}
 #: names of the rules that decode an item order into a packing
 DECODERS = GREEDY_DECODERS + tuple(FILL_WINDOWS)
 
