@@ -18,6 +18,7 @@ import pytest
 from nevergrad.common import testing
 
 import ovlr_bbo.integrations.nevergrad  # noqa: F401  (registers the names)
+from ovlr_bbo import OVLR, spaces
 from ovlr_bbo.integrations.nevergrad import OVLROptimizer, ParametrizedOVLR, StandardizedSpace
 from ovlr_bbo.spaces import Box, Categorical, Integer
 
@@ -214,3 +215,44 @@ def test_readme_example():
     exec(compile(_readme_example(), "README.md", "exec"), namespace)
     found = namespace["recommendation"].kwargs
     assert namespace["train"](**found) < namespace["train"](1.0, 8, "relu")
+
+
+@pytest.mark.parametrize("centre", [10.0, 100.0])
+def test_default_unbounded_array_travels_to_a_far_optimum(centre):
+    """nevergrad's default Array is unbounded with standardized sigma 1: OVLR must travel."""
+    parametrization = ng.p.Array(shape=(3,))
+    parametrization.random_state = np.random.RandomState(0)
+    optimizer = ng.optimizers.registry["OVLR"](parametrization, budget=3000)
+    recommendation = optimizer.minimize(lambda x: float(((x - centre) ** 2).sum()))
+    assert float(((recommendation.value - centre) ** 2).sum()) <= 1e-8
+
+
+def _sphere(x):
+    return float(((np.asarray(x) - 1.3) ** 2).sum())
+
+
+def _onemax_loss(x):
+    return float(-np.sum(x))
+
+
+@pytest.mark.parametrize("kind", ["bounded box", "bit string"])
+def test_nevergrad_and_native_paths_run_the_same_default(kind):
+    """The same problem through ng.optimizers.registry["OVLR"] and through native OVLR: the
+    parametrization maps to the same space, so both get the same parts and the same result."""
+    if kind == "bounded box":
+        parametrization, space, f, budget = (ng.p.Array(shape=(5,), lower=-5, upper=5),
+                                             spaces.Box(-5, 5, dimension=5), _sphere, 2000)
+    else:
+        parametrization = ng.p.Array(shape=(16,), lower=0, upper=1).set_integer_casting()
+        space, f, budget = spaces.Binary(16), _onemax_loss, 300
+    mapped = StandardizedSpace(parametrization)
+    assert [type(part) for part in mapped.parts] == [type(space)]
+    assert mapped.position_outputs().tolist() == space.position_outputs().tolist()
+    parametrization.random_state = np.random.RandomState(0)
+    through_ng = ng.optimizers.registry["OVLR"](parametrization, budget=budget).minimize(f)
+    native = OVLR(space, seed=0).minimize(f, budget)
+    ng_loss = f(through_ng.value)
+    if kind == "bounded box":
+        assert ng_loss <= 1e-8 and native.score <= 1e-8
+    else:
+        assert ng_loss == native.score == -16
