@@ -12,8 +12,9 @@ moves the distribution towards the elites' maximum-likelihood fit with exponenti
   ``initial_std`` and never drops below ``min_std`` (both in the space's standardized units).
 
 Defaults: ``popsize=50, elite_fraction=0.2, smoothing=0.7, probability_floor=None`` (meaning
-``1 / (k * dimension)`` for variables of at most ``k`` values, i.e. ``1 / (2n)`` for bits: the
-usual EDA margin, which keeps about one mutation-like change per sample),
+``1 / (k * max(dimension, 2))`` for variables of at most ``k`` values, i.e. ``1 / (2n)`` for bits:
+the usual EDA margin, which keeps about one mutation-like change per sample; the floor is not
+used, nor checked, on continuous spaces),
 ``initial_std=0.5, min_std=1e-6``. The seed repository's CEM is :data:`SEED_SETTINGS`
 (population 32, top 25%, smoothing 0.7, p clipped to ``[1e-3, 1 - 1e-3]``), registered as
 ``cem-seed``.
@@ -65,9 +66,9 @@ class CEM(AskTellOptimizer):
         self.smoothing = float(smoothing)
         self.levels = discrete_levels(space)
         most_values = 2 if self.levels is None else int(self.levels.counts.max())
-        if probability_floor is None:
-            probability_floor = 1.0 / (most_values * space.dimension)
-        if not 0 <= probability_floor < 1.0 / most_values:
+        if probability_floor is None:  # 1 / (2n) for n >= 2 bits; one variable: 1 / (2k)
+            probability_floor = 1.0 / (most_values * max(space.dimension, 2))
+        if self.levels is not None and not 0 <= probability_floor < 1.0 / most_values:
             raise ValueError(f"probability_floor must be in [0, 1 / {most_values}) for "
                              f"{space!r}, got {probability_floor}")
         self.probability_floor = float(probability_floor)

@@ -15,8 +15,13 @@ only on ``seed``. (Checked in pycma 4.5: ``randn`` is the only random source in 
 ``np.random`` is otherwise used only by ``fmin``'s restarts and integer handling, not used here.)
 
 Restarts: when pycma's stop criteria fire, a new run starts from the initial point with the
-population multiplied by ``popsize_factor`` (IPOP; ``restarts=False`` keeps the stopped run).
+population multiplied by ``popsize_factor`` up to ``max_popsize`` (IPOP; ``restarts=False`` keeps
+the stopped run). The cap matters on flat objectives, where pycma stops after every iteration.
 Batches asked before a restart are still counted when told but no longer update the new run.
+
+Outstanding batches: pycma takes one tell per iteration. When several batches are asked before
+they are told, the first one told (in any order) updates pycma; the others asked in the same
+iteration are counted (evaluations, best) but do not update it.
 """
 
 from __future__ import annotations
@@ -49,7 +54,8 @@ class CMAES(AskTellOptimizer):
 
     Settings: ``sigma0`` (initial step size in the relaxation's standardized units, default 0.5),
     ``popsize`` (default: pycma's ``4 + floor(3 ln n)``), ``restarts`` (default True),
-    ``popsize_factor`` (default 2), ``options`` (extra pycma options, e.g. ``{"CMA_diagonal":
+    ``popsize_factor`` (default 2), ``max_popsize`` (the restarts' largest population, default
+    1024), ``options`` (extra pycma options, e.g. ``{"CMA_diagonal":
     True}``).
 
     >>> from ovlr_bbo import spaces
@@ -60,7 +66,7 @@ class CMAES(AskTellOptimizer):
 
     def __init__(self, space: Space, *, seed: int | None = None, maximize: bool = False,
                  budget: int | None = None, sigma0: float = 0.5, popsize: int | None = None,
-                 restarts: bool = True, popsize_factor: float = 2.0,
+                 restarts: bool = True, popsize_factor: float = 2.0, max_popsize: int = 1024,
                  options: dict[str, Any] | None = None):
         super().__init__(space, seed=seed, maximize=maximize)
         if not sigma0 > 0:
@@ -69,9 +75,12 @@ class CMAES(AskTellOptimizer):
             raise ValueError(f"popsize must be at least 2 (None: pycma's default), got {popsize}")
         if popsize_factor < 1:
             raise ValueError(f"popsize_factor must be at least 1, got {popsize_factor}")
+        if int(max_popsize) < max(2, int(popsize or 2)):
+            raise ValueError(f"max_popsize must be at least 2 and popsize, got {max_popsize}")
         self.sigma0 = float(sigma0)
         self.restarts = bool(restarts)
         self.popsize_factor = float(popsize_factor)
+        self.max_popsize = int(max_popsize)
         self.extra_options = dict(options or {})
         self.n_restarts = 0
         self.es = self._new_strategy(popsize)
@@ -95,15 +104,16 @@ class CMAES(AskTellOptimizer):
     def _ask(self) -> tuple[np.ndarray, Any]:
         if self.restarts and self.es.stop():
             self.n_restarts += 1
-            self.es = self._new_strategy(int(round(self._popsize * self.popsize_factor)))
+            larger = int(round(self._popsize * self.popsize_factor))
+            self.es = self._new_strategy(min(larger, self.max_popsize))
             self._popsize = int(self.es.popsize)
         solutions = np.asarray(self.es.ask())
         return self.space.decode_flat(solutions[:, : self.space.output_size]), (
-            self.n_restarts, solutions)
+            self.n_restarts, self.es.countiter, solutions)
 
     def _tell(self, candidates: np.ndarray, losses: np.ndarray, memo: Any) -> None:
-        run, solutions = memo
-        if run == self.n_restarts:
+        run, iteration, solutions = memo
+        if run == self.n_restarts and iteration == self.es.countiter:  # one tell per iteration
             self.es.tell(list(solutions), losses.tolist())
 
     def _recommend(self) -> np.ndarray:

@@ -1,0 +1,25 @@
+"""Shared test configuration: the hypothesis profiles of the fuzz suite (tests/test_fuzz.py).
+
+``ci`` (the default) runs a small, fixed set of examples (``derandomize=True``: the same examples
+on every run, so CI is reproducible and its cost bounded). ``soak`` runs many more, freshly random
+examples; select it with the environment variable ``HYPOTHESIS_PROFILE=soak``::
+
+    HYPOTHESIS_PROFILE=soak nice -n 10 python -m pytest tests/test_fuzz.py -q
+
+Neither profile writes hypothesis' example database (``database=None``): nothing appears in the
+checkout, and a failure prints its reproducing example (and ``@reproduce_failure`` blob) instead.
+"""
+
+from __future__ import annotations
+
+import os
+
+from hypothesis import HealthCheck, settings
+
+_QUIET_CHECKS = [HealthCheck.too_slow, HealthCheck.data_too_large]
+
+settings.register_profile("ci", max_examples=6, deadline=None, derandomize=True, database=None,
+                          print_blob=True, suppress_health_check=_QUIET_CHECKS)
+settings.register_profile("soak", max_examples=300, deadline=None, derandomize=False,
+                          database=None, print_blob=True, suppress_health_check=_QUIET_CHECKS)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
