@@ -64,6 +64,7 @@ class AskTellOptimizer(ABC):
         self.evaluations = 0
         self.generations = 0
         self.nonfinite_scores = 0
+        self._popsize = 1
 
     # ----------------------------------------------------------------- subclass hooks
     @abstractmethod

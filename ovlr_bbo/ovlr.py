@@ -100,8 +100,10 @@ class OVLR(AskTellOptimizer):
         self.elite = Elite(accept_equal=bool(accept_equal))
         self._popsize = self.n_outputs * self.estimator.n_samples
         self._vector = isinstance(self.policy, OutputVector)
-        self._output_view = (self.policy.output.detach().numpy()  # shares the parameter's memory
-                             if self._vector and self.device.type == "cpu" else None)
+        self._output: nn.Parameter | None = self.policy.output if isinstance(
+            self.policy, OutputVector) else None
+        self._output_view = (self._output.detach().numpy()  # shares the parameter's memory
+                             if self._output is not None and self.device.type == "cpu" else None)
         positions = space.position_outputs()
         self.has_positions = bool(positions.any())
         self.sign_outputs = space.sign_outputs()
@@ -153,9 +155,9 @@ class OVLR(AskTellOptimizer):
         """The vector policy's output as numpy (read only), None for other policies."""
         if not self._vector:
             return None
-        if self._output_view is not None:
+        if self._output is None or self._output_view is not None:
             return self._output_view
-        return self.policy.output.detach().cpu().numpy()
+        return self._output.detach().cpu().numpy()
 
     def edit_output(self) -> np.ndarray:
         """The vector policy's output as a numpy array to edit in place; on the CPU a view of
@@ -163,21 +165,22 @@ class OVLR(AskTellOptimizer):
         than the work), elsewhere a copy that :meth:`commit_output` writes back."""
         if self._output_view is not None:
             return self._output_view
-        return self.policy.output.detach().cpu().numpy()
+        assert self._output is not None, "only the vector policy has one output to edit"
+        return self._output.detach().cpu().numpy()
 
     def commit_output(self, values: np.ndarray) -> None:
         """Write an edited output back (nothing to do for the CPU view)."""
-        if values is not self._output_view:
+        if values is not self._output_view and self._output is not None:
             with torch.no_grad():
-                self.policy.output.copy_(torch.as_tensor(values, device=self.device))
+                self._output.copy_(torch.as_tensor(values, device=self.device))
 
     def clamp(self) -> None:
         """Keep the vector policy's confidence outputs within ``+-output_bound * sigma``."""
-        if not self._vector or self.output_bound is None:
+        output = self._output
+        if output is None or self.output_bound is None:
             return
         bound = self.output_bound * self.sigma
         with torch.no_grad():
-            output = self.policy.output
             if self._all_confidences:
                 output.clamp_(-bound, bound)
             else:

@@ -54,7 +54,9 @@ class MLPPolicy(nn.Module):
                     bound = 1 / np.sqrt(layer.in_features)
                     layer.weight.uniform_(-bound, bound, generator=generator)
                     layer.bias.zero_()
-            self.body[-1].weight.mul_(0.1)
+            last = self.body[-1]
+            assert isinstance(last, nn.Linear)
+            last.weight.mul_(0.1)
 
     def forward(self, latent: torch.Tensor) -> torch.Tensor:
         return self.offset + self.body(latent).reshape(latent.shape[0], *self.output_shape)

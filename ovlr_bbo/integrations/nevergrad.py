@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import nevergrad as ng
@@ -63,7 +63,7 @@ class _Segment:
 
     kind: str
     std: slice
-    table: np.ndarray | None = None
+    table: np.ndarray = field(default_factory=lambda: np.empty((0, 0)))
 
     def write(self, values: np.ndarray, std: np.ndarray) -> None:
         if self.kind == "real":
@@ -101,7 +101,8 @@ def _choice_segment(choice: BaseChoice) -> tuple[Space, np.ndarray]:
     return Categorical(repetitions, k), table * (wanted_weight / nevergrad_weight)
 
 
-def _integer_segment(leaf: ng.p.Data, values: np.ndarray) -> tuple[Space, np.ndarray] | None:
+def _integer_segment(leaf: ng.p.Data, values: tuple[np.ndarray, np.ndarray]
+                     ) -> tuple[Space, np.ndarray] | None:
     """Integer space and ``(n, K)`` table for ``leaf`` taking ``values[i]`` (inclusive ranges)."""
     shape = np.shape(leaf.value)
     lower, upper = (np.broadcast_to(np.ravel(v), (leaf.dimension,)).astype(np.int64)
@@ -187,12 +188,13 @@ class StandardizedSpace(ProductSpace):
         self.segments: list[_Segment] = []
         std_start = 0
         for leaf, kind in _leaves(parametrization, parametrization):
+            table: np.ndarray | None
             if kind == "choice":
                 space, table = _choice_segment(leaf)
             elif kind == "transition":
                 last = np.full(1, len(leaf.choices) - 1)
                 found = _integer_segment(leaf.indices, (np.zeros(1), last))
-                space, table = found or (Box(dimension=leaf.indices.dimension), None)
+                space, table = found if found else (Box(dimension=leaf.indices.dimension), None)
             else:
                 space, table = _leaf_space(leaf)
             std_size = (leaf.indices if kind in ("choice", "transition") else leaf).dimension
@@ -200,7 +202,7 @@ class StandardizedSpace(ProductSpace):
                 "categorical" if kind == "choice" else "ordinal")
             parts.append(space)
             self.segments.append(_Segment(segment_kind, slice(std_start, std_start + std_size),
-                                          table))
+                                          np.empty((0, 0)) if table is None else table))
             std_start += std_size
         if std_start != dimension:
             raise ValueError(f"could not map this parametrization onto its {dimension} "

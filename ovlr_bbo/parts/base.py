@@ -72,6 +72,11 @@ class Elite:
     loss: float = np.inf
     version: int = 0
 
+    def require_output(self) -> np.ndarray:
+        """The elite's output (parts ask for it only once a candidate was told)."""
+        assert self.output is not None, "no elite yet"
+        return self.output
+
     def offer(self, candidates: np.ndarray, outputs: np.ndarray, losses: np.ndarray,
               usable: np.ndarray, accept_equal: bool = True) -> Outcome:
         """Let the batch's best usable (evaluated, finite) row challenge the elite; a tie

@@ -52,7 +52,7 @@ class Polish(Part):
         if isinstance(patience, bool) or int(patience) != patience or patience < 0:
             raise ValueError(f"patience must be a whole number >= 0 of OVLR steps, got {patience}")
         self.patience, self.tabu = int(patience), bool(tabu)
-        self.sweep = NO_MOVES
+        self.sweep: np.ndarray = NO_MOVES
         self.sweep_id = 0
         self.in_flight = 0
         self.accepted = False
@@ -78,7 +78,8 @@ class Polish(Part):
         moves = self.sweep[::-1][:count]
         self.sweep = self.sweep[:len(self.sweep) - count]
         self.in_flight += count
-        outputs = np.stack([ovlr.space.apply_move(ovlr.elite.output, (int(i), int(a)),
+        elite = ovlr.elite.require_output()
+        outputs = np.stack([ovlr.space.apply_move(elite, (int(i), int(a)),
                                                   ovlr.control.move_step) for i, a in moves])
         return MoveAsk(outputs, moves, self.sweep_id, ovlr.elite.version, ovlr.elite.loss)
 
@@ -104,9 +105,10 @@ class Polish(Part):
 
     def _moves(self, ovlr: OVLR) -> np.ndarray:
         if ovlr.space.moves_depend_on_point:
-            return ovlr.space.moves(ovlr.elite.output)
+            return ovlr.space.moves(ovlr.elite.require_output())
         if self._fixed_moves is None:
-            self._fixed_moves = np.asarray(ovlr.space.moves(ovlr.elite.output), dtype=np.int64)
+            self._fixed_moves = np.asarray(ovlr.space.moves(ovlr.elite.require_output()),
+                                           dtype=np.int64)
         return self._fixed_moves
 
     # ------------------------------------------------------------------ tells
@@ -153,7 +155,7 @@ class Polish(Part):
 
     def _retry(self, ovlr: OVLR, move: np.ndarray) -> None:
         if ovlr.space.moves_depend_on_point:
-            valid = ovlr.space.moves(ovlr.elite.output)
+            valid = ovlr.space.moves(ovlr.elite.require_output())
             if not (valid == move[0]).all(axis=1).any():
                 return
         self.sweep = np.concatenate([self.sweep, move])

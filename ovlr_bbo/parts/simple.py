@@ -49,7 +49,7 @@ class Elitist(Part):
         if not outcome.replaced or not ovlr.has_learnable_output:
             return
         values = ovlr.edit_output()
-        elite = ovlr.elite.output.reshape(values.shape)
+        elite = ovlr.elite.require_output().reshape(values.shape)
         signs = ovlr.sign_outputs.reshape(values.shape)
         magnitude = np.abs(values)
         values[...] = np.where(signs, np.where(elite > 0, magnitude, -magnitude), elite)

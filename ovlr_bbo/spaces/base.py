@@ -40,11 +40,12 @@ def as_count(value, name: str, minimum: int = 1) -> int:
     truncated."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a whole number, got {value!r}")
-    if value != int(value):
+    number = float(value)
+    if not number.is_integer():
         raise ValueError(f"{name} must be a whole number, got {value!r}")
-    if int(value) < minimum:
+    if number < minimum:
         raise ValueError(f"{name} must be at least {minimum}, got {value!r}")
-    return int(value)
+    return int(number)
 
 
 def as_bounds(lb, ub, dimension: int | None) -> tuple[np.ndarray, np.ndarray]:
