@@ -6,6 +6,9 @@ examples; select it with the environment variable ``HYPOTHESIS_PROFILE=soak``::
 
     HYPOTHESIS_PROFILE=soak nice -n 10 python -m pytest tests/test_fuzz.py -q
 
+(100 examples per test and grid cell, about 30-40 minutes on one busy core; ``SOAK_EXAMPLES=1000``
+for a longer soak.)
+
 Neither profile writes hypothesis' example database (``database=None``): nothing appears in the
 checkout, and a failure prints its reproducing example (and ``@reproduce_failure`` blob) instead.
 """
@@ -20,6 +23,7 @@ _QUIET_CHECKS = [HealthCheck.too_slow, HealthCheck.data_too_large]
 
 settings.register_profile("ci", max_examples=6, deadline=None, derandomize=True, database=None,
                           print_blob=True, suppress_health_check=_QUIET_CHECKS)
-settings.register_profile("soak", max_examples=300, deadline=None, derandomize=False,
-                          database=None, print_blob=True, suppress_health_check=_QUIET_CHECKS)
+settings.register_profile("soak", max_examples=int(os.environ.get("SOAK_EXAMPLES", "100")),
+                          deadline=None, derandomize=False, database=None, print_blob=True,
+                          suppress_health_check=_QUIET_CHECKS)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))

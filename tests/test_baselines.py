@@ -119,3 +119,36 @@ def test_cem_seed_setting_is_the_seed_repositorys():
 def test_docstring_examples_run(module):
     result = doctest.testmod(module, extraglobs={"baselines": baselines})
     assert result.failed == 0 and result.attempted > 0
+
+
+def test_cmaes_takes_outstanding_batches_told_in_any_order():
+    """pycma takes one tell per iteration; the first batch told updates it, the others count."""
+    opt, told = make_optimizer("cmaes", spaces.Box(dimension=5), seed=0), 0
+    for round_ in range(300):
+        batches = [opt.ask(), opt.ask(), opt.ask()]
+        for X in (batches[::-1] if round_ % 2 else batches):
+            opt.tell(X, (X**2).sum(axis=1))
+            told += len(X)
+    assert opt.evaluations == told
+    assert opt.best.score < 1e-8, opt.best.score
+
+
+def test_cmaes_restarts_on_a_flat_objective_keep_the_population_bounded():
+    """pycma stops after every iteration on a flat objective; IPOP must not double forever."""
+    opt = make_optimizer("cmaes", spaces.Binary(3), seed=0, max_popsize=64)
+    for _ in range(40):
+        X = opt.ask()
+        opt.tell(X, np.zeros(len(X)))
+    assert opt.n_restarts >= 30 and opt.popsize == 64
+    with pytest.raises(ValueError, match="max_popsize"):
+        make_optimizer("cmaes", spaces.Binary(3), popsize=10, max_popsize=8)
+
+
+@pytest.mark.parametrize("space", [spaces.Binary(1), spaces.Categorical(1, 1), spaces.Box(
+    dimension=1), spaces.Integer(0, 1, dimension=1), spaces.Permutation(1)], ids=repr)
+def test_cem_works_on_one_variable(space):
+    opt = make_optimizer("cem", space, seed=0)
+    best = opt.minimize(lambda x: float(np.asarray(x, dtype=float).sum()), budget=200)
+    assert best.evaluations == 200 and best.x is not None
+    if isinstance(space, spaces.Binary):
+        assert best.score == 0 and 0 < opt.probability_floor < 0.5

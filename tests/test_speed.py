@@ -24,16 +24,28 @@ def test_grid_gives_one_row_per_cell_with_ratios_to_ovlr():
     rows = run_benchmark(optimizers, dims, list(speed.SPACES), TINY, repeats=2)
     cells = [(row.cell.space, row.cell.dimension, row.cell.optimizer) for row in rows]
     assert cells == [(kind, d, name) for kind in speed.SPACES for d in dims for name in optimizers]
+    rss_readable = speed._reset_peak_rss() is not None  # Linux with /proc/self/clear_refs
     for row in rows:
         assert row.error is None, row.error
         assert row.evaluations >= TINY.evaluations and not row.capped
-        assert row.batch >= 1 and row.per_evaluation > 0 and row.setup_seconds >= 0
-        assert row.peak_bytes is None or row.peak_bytes >= 0
+        assert row.batch >= 1 and row.per_evaluation > 0
+        assert 0 < row.setup_seconds < TINY.timeout
+        assert (row.peak_bytes is not None) == rss_readable
     table = format_table(rows).splitlines()
     assert len(table) == 2 + len(rows)
     ovlr_rows = [line for line in table if "| ovlr |" in line]
     assert len(ovlr_rows) == 4 and all("| 1 |" in line for line in ovlr_rows)
     assert speed.growth_lines(rows)[0].startswith("ovlr binary: cost x")
+
+
+def test_peak_memory_sees_what_the_optimizer_allocates():
+    """CEM's sampling draws a (popsize, dimension, 1) array: 20000 x 512 x 8 bytes = 78 MiB."""
+    if speed._reset_peak_rss() is None:
+        pytest.skip("peak resident memory cannot be reset here (no /proc/self/clear_refs)")
+    small = measure_cell(Cell("cem", "binary", 512), Settings(evaluations=1, extra={"popsize": 8}))
+    large = measure_cell(Cell("cem", "binary", 512),
+                         Settings(evaluations=1, extra={"popsize": 20_000}))
+    assert large.peak_bytes > 60 * 2**20 > small.peak_bytes, (small.peak_bytes, large.peak_bytes)
 
 
 def test_time_cap_stops_a_cell_and_marks_it():
