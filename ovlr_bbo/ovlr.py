@@ -33,6 +33,12 @@ from .spaces.base import as_count
 
 __all__ = ["OVLR"]
 
+#: latents per batch for a policy with a latent input
+LATENTS_PER_BATCH = 4
+#: a network policy's Adam learning rate: it only picks the direction of the step, whose size
+#: GradientStep rescales onto the output (lr * sigma)
+NETWORK_DIRECTION_LR = 1e-3
+
 
 class OVLR(AskTellOptimizer):
     """Output-level variance-reduced likelihood-ratio optimizer.
@@ -46,12 +52,16 @@ class OVLR(AskTellOptimizer):
     Parameters (one default configuration for every kind of space; see the README):
         space: the search space (:mod:`ovlr_bbo.spaces`).
         sigma: standard deviation of the output noise, in the space's standardized units.
-        n_pairs: antithetic noise pairs per policy output.
-        n_outputs: policy outputs (latent draws) per OVLR batch; a batch has
+        n_pairs: antithetic noise pairs per policy output (default 2, or 1 for a policy with
+            a latent input).
+        n_outputs: policy outputs (latent draws) per OVLR batch (default 1, or 4 for a policy
+            with a latent input, which learns its spread by comparing latents); a batch has
             ``n_outputs * 2 * n_pairs`` candidates (``popsize``).
-        lr: step of the torch optimizer in units of ``sigma`` (the step is ``lr * sigma``, so
-            on sign and order decodings the search does not depend on sigma); by default 0.3
-            for the vector policy and 0.003 for a network.
+        lr: the step of one OVLR update in units of ``sigma``, for every policy: the vector
+            policy's Adam step is ``lr * sigma``; a network's step is rescaled so that its
+            outputs move by ``lr * sigma`` (root mean square over the batch), a trust region on
+            the output that does not depend on the parameter count. So on sign and order
+            decodings the search does not depend on sigma.
         policy: ``"vector"`` (a learnable output), ``"mlp"`` (a generator network) or any
             ``nn.Module`` with ``latent_dim`` mapping ``(batch, latent_dim)`` to outputs.
         shaping: name or function mapping losses to utilities (:mod:`ovlr_bbo.shaping`).
@@ -69,8 +79,9 @@ class OVLR(AskTellOptimizer):
         seed, maximize: as in every optimizer of the project.
     """
 
-    def __init__(self, space: Space, *, sigma: float = 1.0, n_pairs: int = 2,
-                 n_outputs: int = 1, lr: float | None = None, policy: str | nn.Module = "vector",
+    def __init__(self, space: Space, *, sigma: float = 1.0, n_pairs: int | None = None,
+                 n_outputs: int | None = None, lr: float | None = None,
+                 policy: str | nn.Module = "vector",
                  shaping: str | Shaping = "centered_ranks", noise: str = "gaussian",
                  antithetic: bool = True, output_bound: float | None = 2.5,
                  parts: Sequence[str | Mapping[str, Any] | Part] | None = None,
@@ -79,31 +90,37 @@ class OVLR(AskTellOptimizer):
                  device: str | torch.device = "cpu", seed: int | None = None,
                  maximize: bool = False):
         super().__init__(space, seed=seed, maximize=maximize)
+        self.device = torch.device(device)
+        policy_seed = int(np.random.SeedSequence(seed).spawn(1)[0].generate_state(1)[0])
+        self.policy = make_policy(policy, space.initial_output(), policy_seed).to(self.device)
+        self.latent_dim = check_policy(self.policy, space.output_shape, self.device)
+        # a policy with a latent input learns its spread by comparing latents: several per batch
+        latents = self.latent_dim > 0
+        n_pairs = (1 if latents else 2) if n_pairs is None else n_pairs
+        n_outputs = (LATENTS_PER_BATCH if latents else 1) if n_outputs is None else n_outputs
         self.estimator = OutputEstimator(sigma=sigma, n_pairs=n_pairs, antithetic=antithetic,
                                          noise=noise, shaping=shaping)
         self.n_outputs = as_count(n_outputs, "n_outputs")
-        lr = (0.3 if isinstance(policy, str) and policy == "vector" else 0.003) if lr is None \
-            else lr
+        lr = 0.3 if lr is None else lr
         if not (isinstance(lr, int | float) and np.isfinite(lr) and lr > 0):
             raise ValueError(f"lr must be a positive number, got {lr!r}")
         if output_bound is not None and not output_bound > 0:
             raise ValueError(f"output_bound must be positive or None, got {output_bound}")
         self.output_bound = output_bound
         self.parts = make_parts(parts)
-        self.device = torch.device(device)
-        policy_seed = int(np.random.SeedSequence(seed).spawn(1)[0].generate_state(1)[0])
-        self.policy = make_policy(policy, space.initial_output(), policy_seed).to(self.device)
-        self.latent_dim = check_policy(self.policy, space.output_shape, self.device)
-        self.torch_optimizer = torch_optimizer(self.policy.parameters(), lr=float(lr) * sigma)
+        self._vector = isinstance(self.policy, OutputVector)
+        # a network's step is rescaled onto the output (GradientStep): Adam only gives the direction
+        torch_lr = float(lr) * sigma if self._vector else NETWORK_DIRECTION_LR
+        self.torch_optimizer = torch_optimizer(self.policy.parameters(), lr=torch_lr)
         self.control = StepControl(sigma=float(sigma), lr=float(lr),
                                    move_step=space.natural_step * sigma)
         self.elite = Elite(accept_equal=bool(accept_equal))
         self._popsize = self.n_outputs * self.estimator.n_samples
-        self._vector = isinstance(self.policy, OutputVector)
-        self._output: nn.Parameter | None = self.policy.output if isinstance(
-            self.policy, OutputVector) else None
-        self._output_view = (self._output.detach().numpy()  # shares the parameter's memory
-                             if self._output is not None and self.device.type == "cpu" else None)
+        offset = getattr(self.policy, "offset", None)
+        self._offset: nn.Parameter | None = offset if isinstance(offset, nn.Parameter) else None
+        self._output_view = (self._offset.detach().numpy()  # shares the parameter's memory
+                             if self._vector and self._offset is not None
+                             and self.device.type == "cpu" else None)
         positions = space.position_outputs()
         self.has_positions = bool(positions.any())
         self.sign_outputs = space.sign_outputs()
@@ -148,36 +165,56 @@ class OVLR(AskTellOptimizer):
 
     @property
     def has_learnable_output(self) -> bool:
-        """Whether the policy is one learnable output (``OutputVector``) the parts may edit."""
+        """Whether the policy has an additive output term (``offset``: the vector policy's
+        output, a network's output offset) through which parts can edit its mean output."""
+        return self._offset is not None
+
+    @property
+    def vector_policy(self) -> bool:
         return self._vector
 
     def learnable_output(self) -> np.ndarray | None:
-        """The vector policy's output as numpy (read only), None for other policies."""
-        if not self._vector:
+        """The policy's mean output as numpy (read only); None without an offset."""
+        if self._offset is None:
             return None
-        if self._output is None or self._output_view is not None:
-            return self._output_view
-        return self._output.detach().cpu().numpy()
-
-    def edit_output(self) -> np.ndarray:
-        """The vector policy's output as a numpy array to edit in place; on the CPU a view of
-        the parameter (the parts touch single outputs once per move, where torch ops cost more
-        than the work), elsewhere a copy that :meth:`commit_output` writes back."""
         if self._output_view is not None:
             return self._output_view
-        assert self._output is not None, "only the vector policy has one output to edit"
-        return self._output.detach().cpu().numpy()
+        return self.mean_output()[0]
+
+    def edit_output(self) -> np.ndarray:
+        """The policy's mean output as a numpy array to edit in place; for the vector policy on
+        the CPU a view of the parameter (the parts touch single outputs once per move, where
+        torch ops cost more than the work), else a copy that :meth:`commit_output` writes back
+        through the offset."""
+        if self._output_view is not None:
+            return self._output_view
+        assert self._offset is not None, "the policy has no offset to edit"
+        return self.mean_output()[0].astype(np.float32)
 
     def commit_output(self, values: np.ndarray) -> None:
-        """Write an edited output back (nothing to do for the CPU view)."""
-        if values is not self._output_view and self._output is not None:
-            with torch.no_grad():
-                self._output.copy_(torch.as_tensor(values, device=self.device))
+        """Move the offset so that the mean output becomes ``values`` (nothing to do for the
+        CPU view). A network's squashed confidences are unsquashed first."""
+        if values is self._output_view or self._offset is None:
+            return
+        target = torch.as_tensor(values, dtype=torch.float32, device=self.device)
+        with torch.no_grad():
+            if self._vector:
+                self._offset.copy_(target)
+                return
+            current = self.policy_outputs(torch.zeros(1, self.latent_dim, device=self.device))[0]
+            self._offset.add_(self._unsquash(target) - self._unsquash(current))
+
+    def _unsquash(self, outputs: torch.Tensor) -> torch.Tensor:
+        if self.output_bound is None:
+            return outputs
+        bound = self.output_bound * self.sigma
+        inner = bound * torch.atanh((outputs / bound).clamp(-1 + 1e-6, 1 - 1e-6))
+        return inner if self._all_confidences else torch.where(self._confidences, inner, outputs)
 
     def clamp(self) -> None:
         """Keep the vector policy's confidence outputs within ``+-output_bound * sigma``."""
-        output = self._output
-        if output is None or self.output_bound is None:
+        output = self._offset
+        if not self._vector or output is None or self.output_bound is None:
             return
         bound = self.output_bound * self.sigma
         with torch.no_grad():

@@ -25,6 +25,11 @@ class OutputVector(nn.Module):
         super().__init__()
         self.output = nn.Parameter(torch.as_tensor(np.asarray(initial_output), dtype=torch.float32))
 
+    @property
+    def offset(self) -> nn.Parameter:
+        """The additive output term (here the whole output), as :class:`MLPPolicy` has one."""
+        return self.output
+
     def forward(self, latent: torch.Tensor) -> torch.Tensor:
         return self.output.expand(latent.shape[0], *self.output.shape)
 

@@ -53,8 +53,30 @@ class GradientStep(Part):
                                                   sigma=ask.sigma)
         ovlr.torch_optimizer.zero_grad(set_to_none=True)
         outputs.backward(gradient / ovlr.n_outputs)  # (E3): one VJP for the whole batch
+        if ovlr.vector_policy:
+            ovlr.torch_optimizer.step()
+            ovlr.clamp()
+            return
+        probe = torch.cat([ask.latent, torch.zeros_like(ask.latent[:1])])  # + the mean latent
+        with torch.no_grad():
+            before = ovlr.policy_outputs(probe)
+        self._output_trust_region_step(ovlr, probe, before)
+
+    @staticmethod
+    def _output_trust_region_step(ovlr: OVLR, latent: torch.Tensor, before: torch.Tensor) -> None:
+        """A network's step, rescaled so that its outputs move by ``lr * sigma`` (root mean
+        square over the batch): the torch optimizer picks the direction, the output the size,
+        so the step does not depend on the parameter count."""
+        parameters = [p for p in ovlr.policy.parameters() if p.requires_grad]
+        start = [p.detach().clone() for p in parameters]
         ovlr.torch_optimizer.step()
-        ovlr.clamp()
+        with torch.no_grad():
+            moved = ovlr.policy_outputs(latent) - before
+            size = float(moved.pow(2).mean().sqrt())
+            if size > 0:
+                scale = ovlr.control.lr * ovlr.control.sigma / size
+                for p, p0 in zip(parameters, start, strict=True):
+                    p.copy_(p0 + scale * (p - p0))
 
     def state_dict(self) -> dict[str, Any]:
         return {"learn": self.learn}

@@ -65,11 +65,11 @@ class Guided(Part):
     name = "guided"
 
     def move_priority(self, ovlr: OVLR, moves: np.ndarray) -> np.ndarray | None:
-        values = ovlr.learnable_output()
-        if values is None:
-            return None
         flipped = ovlr.space.flip_output(moves)
         if (flipped < 0).all():
+            return None
+        values = ovlr.learnable_output()
+        if values is None:
             return None
         confidence = np.abs(values.reshape(-1)[np.maximum(flipped, 0)]) / ovlr.control.sigma
         return np.where(flipped >= 0, ndtr(-confidence), 0.5)
