@@ -256,3 +256,31 @@ def test_nevergrad_and_native_paths_run_the_same_default(kind):
         assert ng_loss <= 1e-8 and native.score <= 1e-8
     else:
         assert ng_loss == native.score == -16
+
+
+@pytest.mark.parametrize("shaping", ["identity", "standardize"])
+def test_nan_losses_through_nevergrad_do_not_poison_the_policy(shaping):
+    """Issue 16 item 2: a NaN used to become the largest float, freezing Adam (identity) or
+    zeroing every utility of the batch (standardize)."""
+    optimizer = ParametrizedOVLR(shaping=shaping)(ng.p.Array(shape=(4,)), budget=200)
+    optimizer.parametrization.random_state = np.random.RandomState(0)
+    for index in range(40):
+        candidate = optimizer.ask()
+        loss = float("nan") if index % 3 == 1 else float(((candidate.value - 2) ** 2).sum())
+        optimizer.tell(candidate, loss)
+    ovlr = optimizer.ovlr
+    state = ovlr.torch_optimizer.state[ovlr.policy.output]
+    assert float(state["exp_avg_sq"].max()) < 1e3  # no 1e37 second moment
+    assert ovlr.nonfinite_scores > 0
+    assert float(((optimizer.recommend().value - 2) ** 2).sum()) < 16.0  # it learned
+
+
+def test_abandoned_batches_are_not_counted_or_learned_as_worst():
+    optimizer = ng.optimizers.registry["OVLR"](ng.p.Array(shape=(3,)), budget=400,
+                                               num_workers=1)
+    optimizer.parametrization.random_state = np.random.RandomState(0)
+    for _ in range(1 + 8 * 4 + 4):  # never told: more than _MAX_OPEN_BATCHES batches
+        optimizer.ask()
+    assert len(optimizer._batches) <= 8  # the oldest were closed ...
+    assert optimizer.ovlr.evaluations == 0  # ... without counting their rows
+    assert optimizer.ovlr.nonfinite_scores == 0 and optimizer.ovlr.generations == 0

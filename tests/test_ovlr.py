@@ -184,3 +184,19 @@ def test_one_vjp_per_tell(monkeypatch):
     opt.tell(X, (X ** 2).sum(1))
     assert backward_calls == [(3, 3)]  # one VJP through the (n_outputs, d) outputs
     assert all(p.grad is not None and p.grad.abs().sum() > 0 for p in opt.policy.parameters())
+
+
+def test_rows_cut_by_the_budget_are_not_learned_as_the_worst():
+    """minimize() cuts the last batch at the budget; the cut rows were never evaluated."""
+    opt = OVLR(spaces.Box(-1, 1, dimension=2), seed=0, parts=["gradient"])
+    reference = OVLR(spaces.Box(-1, 1, dimension=2), seed=0, parts=["gradient"])
+    opt.minimize(lambda X: (X ** 2).sum(1), budget=2, batch=True)  # half of one batch of 4
+    assert opt.evaluations == 2
+    X = reference.ask()
+    scores = (X ** 2).sum(1)
+    reference.tell(X, scores, evaluated=np.array([True, True, False, False]))
+    torch.testing.assert_close(opt.policy.output, reference.policy.output)
+    worst = OVLR(spaces.Box(-1, 1, dimension=2), seed=0, parts=["gradient"])
+    Y = worst.ask()
+    worst.tell(Y, np.where(np.arange(4) < 2, scores, scores.max()))
+    assert not torch.equal(worst.policy.output, opt.policy.output)

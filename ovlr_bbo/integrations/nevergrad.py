@@ -231,6 +231,8 @@ class StandardizedSpace(ProductSpace):
         return None  # candidates are standardized reals, whatever the leaves are
 
 
+#: nevergrad's replacement for NaN and losses over it
+_NEVERGRAD_CLIP = 5.0e20
 #: a batch still missing tells is told without them once this many newer ones exist
 _MAX_OPEN_BATCHES = 8
 
@@ -310,7 +312,9 @@ class OVLROptimizer(base.Optimizer):
         if where is None:  # its batch was closed without it
             return
         batch = self._batches[where[0]]
-        batch.losses[where[1]] = loss  # NaN and inf count as the worst (ovlr_bbo.ask_tell)
+        # nevergrad has already clipped NaN and huge losses to 5e20 (base.Optimizer.tell): they
+        # are non-finite to OVLR, which counts them as the worst of their batch
+        batch.losses[where[1]] = loss if loss < _NEVERGRAD_CLIP else np.inf
         batch.told[where[1]] = True
         if batch.complete:
             self._close_batch(where[0])
