@@ -152,3 +152,37 @@ def test_cem_works_on_one_variable(space):
     assert best.evaluations == 200 and best.x is not None
     if isinstance(space, spaces.Binary):
         assert best.score == 0 and 0 < opt.probability_floor < 0.5
+
+
+@pytest.mark.parametrize("space", [spaces.Binary(20), spaces.Integer(0, 4, dimension=6),
+                                   spaces.Categorical(6, [1, 2, 3, 4, 2, 3])], ids=repr)
+def test_rls_changes_exactly_one_movable_position(space):
+    opt = make_optimizer("rls", space, seed=0, popsize=4)
+    X = opt.ask()
+    opt.tell(X, [objective_sum(x) for x in X])
+    changes = []
+    for _ in range(30):
+        parent, X = opt.recommend(), opt.ask()
+        changes += (X != parent).sum(axis=1).tolist()
+        opt.tell(X, [objective_sum(x) for x in X])
+    # a categorical variable with one value cannot change: RLS drew it and changed nothing
+    assert set(changes) <= {0, 1} and changes.count(1) > 0.7 * len(changes), changes
+    if not isinstance(space, spaces.Categorical):
+        assert set(changes) == {1}
+
+
+@pytest.mark.parametrize("space", [spaces.Integer(0, 4, dimension=6),
+                                   spaces.Categorical(6, [2, 3, 4, 2, 3, 5])], ids=repr)
+def test_ea_mutation_draws_another_value(space):
+    """With rate 1 every position mutates, to a value other than its current one."""
+    opt = make_optimizer("ea", space, seed=0, rate=1.0)
+    X = opt.ask()
+    opt.tell(X, [objective_sum(x) for x in X])
+    for _ in range(30):
+        parent, X = opt.recommend(), opt.ask()
+        assert (X != parent).all(), (parent, X)
+        opt.tell(X, [objective_sum(x) for x in X])
+
+
+def objective_sum(x: np.ndarray) -> float:
+    return float(np.sum(x))
