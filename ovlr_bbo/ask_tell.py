@@ -219,7 +219,9 @@ class AskTellOptimizer(ABC):
             raise ValueError(f"expected {expected} scores (one number per asked candidate), got "
                              "a ragged sequence") from None
         if values.dtype.kind not in "biuf":
-            for position, value in enumerate(np.ravel(values) if values.ndim else [scores]):
+            originals = scores.ravel() if isinstance(scores, np.ndarray) and scores.ndim else (
+                list(scores) if isinstance(scores, list | tuple) else [scores])
+            for position, value in enumerate(originals):
                 if isinstance(value, bool | str | bytes) or not isinstance(value, numbers.Real):
                     raise TypeError(
                         f"score {position} is {value!r} ({type(value).__name__}); scores must be "

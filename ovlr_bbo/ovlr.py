@@ -267,6 +267,16 @@ class OVLR(AskTellOptimizer):
         return self.space.decode(self.mean_output())[0]
 
     # ------------------------------------------------------------------ state
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["_output_view"] = None  # a view of the parameter: rebuilt on the copy's own
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        if self._vector and self._offset is not None and self.device.type == "cpu":
+            self._output_view = self._offset.detach().numpy()
+
     def _state(self) -> dict[str, Any]:
         elite = self.elite
         return {

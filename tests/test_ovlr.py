@@ -200,3 +200,24 @@ def test_rows_cut_by_the_budget_are_not_learned_as_the_worst():
     Y = worst.ask()
     worst.tell(Y, np.where(np.arange(4) < 2, scores, scores.max()))
     assert not torch.equal(worst.policy.output, opt.policy.output)
+
+
+def test_a_pickled_copy_edits_its_own_policy():
+    """The CPU view of the vector policy must follow the copy (a copied view kept editing an
+    array that was no longer the policy, so the copy diverged)."""
+    opt = OVLR(spaces.Binary(8), seed=0)
+    copy = pickle.loads(pickle.dumps(opt))
+    for _ in range(60):
+        X, Y = opt.ask(), copy.ask()
+        np.testing.assert_array_equal(X, Y)
+        opt.tell(X, X.sum(1))
+        copy.tell(Y, Y.sum(1))
+
+
+def test_a_non_number_among_scores_is_named():
+    opt = OVLR(spaces.Binary(4), seed=0, parts=["gradient"])
+    X = opt.ask()
+    with pytest.raises(TypeError, match="score 3 is 'abc'"):
+        opt.tell(X, [0.0, 0.0, 0.0, "abc"])
+    with pytest.raises(TypeError, match="score 1 is None"):
+        opt.tell(X, [0.0, None, 0.0, 0.0])
