@@ -57,6 +57,13 @@ class _Run:
     history: list[float] = field(default_factory=list)
 
 
+def _c_mu(popsize: int, d: int) -> float:
+    """CMA-ES's rank-mu rate for a population (it grows with mu_eff)."""
+    weights = -rank_utilities(np.arange(popsize, dtype=float), "cma")
+    mu_eff = 1.0 / (weights ** 2).sum()
+    return 2 * (mu_eff - 2 + 1 / mu_eff) / ((d + 2) ** 2 + mu_eff)
+
+
 class GeneratorSearch(AskTellOptimizer):
     """Linear generator ``z = m + sigma A xi`` trained by OVLR's natural gradient, with CSA and
     BIPOP restarts, on a :class:`~ovlr_bbo.spaces.Box`.
@@ -75,7 +82,9 @@ class GeneratorSearch(AskTellOptimizer):
         step_size: ``"csa"`` (G7, default) or ``"xnes"`` (the trace part of N).
         utilities: ``"log"`` (xNES/CMA-like log weights) or ``"centered_ranks"`` (G2).
         restarts: ``"bipop"`` (default), ``"ipop"`` or ``"none"``.
-        eta_mean, eta_shape: learning rates of (G5) and (G6); default 1 and xNES's/SNES's rate.
+        eta_mean, eta_shape: learning rates of (G5) and (G6); default 1 and xNES's/SNES's rate
+            at the default population, growing with larger ones as CMA-ES's c_mu does
+            (``shape_rate_growth``; capped at 1).
         tol_x, tol_fun: restart tolerances (standardized units; loss units).
         seed, maximize: as for every optimizer of the project.
     """
@@ -85,7 +94,9 @@ class GeneratorSearch(AskTellOptimizer):
                  sigma0: float | None = None, form: str = "auto", full_max_dim: int = 50,
                  step_size: str = "csa", utilities: str = "log", mean_utilities: str = "cma",
                  restarts: str = "bipop", rank_one: float = 1.0,
-                 eta_mean: float = 1.0, eta_shape: float | None = None, tol_x: float = 1e-12,
+                 eta_mean: float = 1.0, eta_shape: float | None = None,
+                 shape_rate_growth: bool = True, bound_penalty: float = 1.0,
+                 tol_x: float = 1e-12,
                  tol_fun: float = 1e-12):
         if not isinstance(space, Box):
             raise TypeError(f"GeneratorSearch searches continuous boxes (ovlr_bbo.spaces.Box), "
@@ -110,7 +121,11 @@ class GeneratorSearch(AskTellOptimizer):
         self.default_popsize = int(popsize) if popsize else 4 + int(3 * math.log(d))
         self.sigma0 = float(sigma0) if sigma0 else (0.5 if space.bounded.any() else 1.0)
         self.eta_mean = float(eta_mean)
-        self.eta_shape = float(eta_shape) if eta_shape else learning_rates(d, self.form)
+        self.base_eta_shape = float(eta_shape) if eta_shape else learning_rates(d, self.form)
+        self.shape_rate_growth = bool(shape_rate_growth)
+        if not bound_penalty >= 0:
+            raise ValueError(f"bound_penalty must be >= 0, got {bound_penalty}")
+        self.bound_penalty = float(bound_penalty)
         self.tol_x, self.tol_fun = float(tol_x), float(tol_fun)
         self._bounded = space.bounded.copy()
         self._best_output = space.initial_output().reshape(-1).astype(float)
@@ -133,6 +148,10 @@ class GeneratorSearch(AskTellOptimizer):
         self._c_path = (4 + mu_eff / d) / (d + 4 + 2 * mu_eff / d)
         c_one = 2 / ((d + 1.3) ** 2 + mu_eff) * (1 if self.form == "full" else (d + 2) / 3)
         self._eta_path = min(c_one, 1.0) * self.rank_one
+        self._eta_shape = self.base_eta_shape
+        if self.shape_rate_growth and popsize > self.default_popsize:
+            self._eta_shape = min(1.0, self.base_eta_shape * _c_mu(popsize, d) /
+                                  _c_mu(self.default_popsize, d))
 
     def _restart_reason(self) -> str | None:
         run, d = self.run, self.space.output_size
@@ -206,7 +225,7 @@ class GeneratorSearch(AskTellOptimizer):
         mean_step = utilities if mean_utilities is None else mean_utilities
         path = self._update_shape_path(latent, keys)
         trace = natural_step(self.policy, torch.from_numpy(latent).to(DTYPE), utilities,
-                             self.eta_mean, self.eta_shape, mean_utilities, path,
+                             self.eta_mean, self._eta_shape, mean_utilities, path,
                              self._eta_path)                              # (G3)-(G6')
         self._adapt_sigma(latent, mean_step, trace, flat=np.ptp(losses) == 0)
         self._keep_mean_in_box()
@@ -218,7 +237,7 @@ class GeneratorSearch(AskTellOptimizer):
         outside = np.where(self._bounded, outputs - np.clip(outputs, -1.0, 1.0), 0.0)
         distance = (outside ** 2).sum(axis=1) / self.policy.sigma ** 2
         spread = np.ptp(losses)
-        return losses + (spread if spread > 0 else 1.0) * distance
+        return losses + self.bound_penalty * (spread if spread > 0 else 1.0) * distance
 
     def _update_shape_path(self, latent: np.ndarray, keys: np.ndarray) -> torch.Tensor | None:
         """(G6'): CMA-ES's evolution path of the mean steps, in the latent coordinates of the
@@ -250,7 +269,7 @@ class GeneratorSearch(AskTellOptimizer):
             log_change = c / self._damps * (np.linalg.norm(self._sigma_path) / expected_norm(d)
                                             - 1)
         else:
-            log_change = -self.eta_shape / 2 * trace / d
+            log_change = -self._eta_shape / 2 * trace / d
         if flat:
             log_change = max(log_change, 0.2 + self._c_sigma / self._damps)
         self.policy.sigma *= math.exp(min(log_change, 1.0))

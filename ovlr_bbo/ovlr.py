@@ -24,7 +24,7 @@ from torch import nn
 
 from .ask_tell import AskTellOptimizer, warn_skipped
 from .estimator import OutputEstimator
-from .parts import Ask, Elite, MoveAsk, Part, StepControl, make_parts
+from .parts import Ask, Elite, MoveAsk, Outcome, Part, StepControl, make_parts
 from .parts.state import ask_from_state, ask_state
 from .policy import OutputVector, check_policy, make_policy
 from .shaping import Shaping
@@ -239,12 +239,7 @@ class OVLR(AskTellOptimizer):
         observes every tell (the polish counts its moves back), learnable or not. Several moves
         asked at once are told one after the other, in the order they were proposed."""
         if isinstance(memo, MoveAsk) and len(memo.moves) > 1:
-            learned = False
-            for j in range(len(memo.moves)):
-                move = MoveAsk(memo.outputs[j:j + 1], memo.moves[j:j + 1], memo.sweep,
-                               memo.elite_version, memo.base_loss)
-                learned |= self._learn(candidates[j:j + 1], losses[j:j + 1], move)
-            return learned
+            return self._learn_moves(candidates, losses, memo)
         usable = np.isfinite(losses)
         if not usable.any() and not np.isnan(losses).all():
             warn_skipped()
@@ -255,6 +250,27 @@ class OVLR(AskTellOptimizer):
         for part in self.parts:
             part.observe(self, memo, losses, usable, outcome)
         return bool(usable.any())
+
+    def _learn_moves(self, candidates: np.ndarray, losses: np.ndarray, memo: MoveAsk) -> bool:
+        """Moves asked together, in order: those before the first that can replace the elite
+        are rejected together (one observation), the others one by one."""
+        stale = memo.elite_version != self.elite.version
+        usable = np.isfinite(losses)
+        can_replace = usable & ((losses < self.elite.loss) | (
+            (losses == self.elite.loss) & self.elite.accept_equal & (not stale)))
+        first = int(np.argmax(can_replace)) if can_replace.any() else len(losses)
+        learned = bool(usable[:first].any())
+        if first > 0:
+            rejected = MoveAsk(memo.outputs[:first], memo.moves[:first], memo.sweep,
+                               memo.elite_version, memo.base_loss)
+            outcome = Outcome(False, False, self.elite.version)
+            for part in self.parts:
+                part.observe(self, rejected, losses[:first], usable[:first], outcome)
+        for j in range(first, len(losses)):
+            move = MoveAsk(memo.outputs[j:j + 1], memo.moves[j:j + 1], memo.sweep,
+                           memo.elite_version, memo.base_loss)
+            learned |= self._learn(candidates[j:j + 1], losses[j:j + 1], move)
+        return learned
 
     def _recommend(self) -> np.ndarray:
         """The best candidate evaluated (the policy's own proposal: :meth:`policy_mode`)."""

@@ -62,6 +62,18 @@ def _progress(total: int, enabled: bool):
     return tqdm(total=total, unit="run", disable=not enabled, file=sys.stderr, dynamic_ncols=True)
 
 
+def _missing_runs(store: RunStore, runs: list[RunSpec], resume: bool, retry_failed: bool
+                  ) -> list[RunSpec]:
+    """The runs without a record in ``store`` (and the failed ones with ``retry_failed``)."""
+    done = store.done_keys() if store.results.exists() else set()
+    if done and not resume:
+        raise ValueError(f"{store.root} already holds {len(done)} runs; add --resume to "
+                         "complete them, or choose another --out")
+    if retry_failed:
+        done -= {r["key"] for r in store.load_records(sorted(done)) if r.get("status") != "ok"}
+    return [spec for spec in runs if spec.key not in done]
+
+
 def run_bench(config: BenchConfig, out: str | Path, *, workers: int = 1, executor: str = "local",
               address: str | None = None, resume: bool = False, retry_failed: bool = False,
               progress: bool = True, report: bool = True) -> BenchResult:
@@ -79,16 +91,9 @@ def run_bench(config: BenchConfig, out: str | Path, *, workers: int = 1, executo
     _check_problems(runs)
     store = RunStore(out)
     with store.lock():
-        done = store.done_keys() if store.results.exists() else set()
-        if done and not resume:
-            raise ValueError(f"{store.root} already holds {len(done)} runs; add --resume to "
-                             "complete them, or choose another --out")
+        todo = _missing_runs(store, runs, resume, retry_failed)
         store.prepare()
         store.write_config(config.to_dict())
-        if retry_failed:
-            done -= {r["key"] for r in store.load_records(sorted(done))
-                     if r.get("status") != "ok"}
-        todo = [spec for spec in runs if spec.key not in done]
         with _progress(len(runs), progress) as bar:
             bar.update(len(runs) - len(todo))
             for outcome in execute(todo, executor, workers, address):

@@ -129,12 +129,13 @@ class Polish(Part):
                     outcome: Outcome) -> None:
         current = ask.sweep == self.sweep_id
         if current:
-            self.in_flight -= 1
-        self.rejections = 0 if outcome.replaced else self.rejections + 1
+            self.in_flight -= len(ask.moves)
+        self.rejections = 0 if outcome.replaced else self.rejections + len(ask.moves)
         if not outcome.replaced:
             stale = not current or ask.elite_version != outcome.version_before
-            if stale and losses[0] < ask.base_loss and self.polishing:
-                self._retry(ovlr, ask.moves)  # it improved its own elite: try it on this one
+            if stale and self.polishing:  # improved on their own elite: try them on this one
+                for move in ask.moves[losses < ask.base_loss]:
+                    self._retry(ovlr, move[None])
         else:
             self.accepted = True
             if outcome.improved:

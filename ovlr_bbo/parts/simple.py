@@ -78,18 +78,19 @@ class Guided(Part):
                 outcome: Outcome) -> None:
         if not isinstance(ask, MoveAsk) or not ovlr.has_learnable_output:
             return
-        loss = float(losses[0])
-        index = int(ovlr.space.flip_output(ask.moves)[0])
-        if index < 0 or loss != loss:  # not a sign flip, or never evaluated (NaN)
+        index = ovlr.space.flip_output(ask.moves)
+        known = (index >= 0) & ~np.isnan(losses)  # sign flips that were evaluated
+        if not known.any():
             return
+        index, losses = index[known], losses[known]
         control = ovlr.control
         step = control.lr * control.sigma
-        worse = not loss <= ask.base_loss  # a non-finite loss is worse
+        worse = ~(losses <= ask.base_loss)  # a non-finite loss is worse
         values = ovlr.edit_output()
         flat = values.reshape(-1)
-        value = float(flat[index])
-        confidence = max(0.0, abs(value) + (step if worse else -step))
+        current = flat[index]
+        confidence = np.maximum(0.0, np.abs(current) + np.where(worse, step, -step))
         if ovlr.output_bound is not None:
-            confidence = min(confidence, ovlr.output_bound * control.sigma)
-        flat[index] = confidence if value >= 0 else -confidence
+            confidence = np.minimum(confidence, ovlr.output_bound * control.sigma)
+        flat[index] = np.where(current >= 0, confidence, -confidence)
         ovlr.commit_output(values)
