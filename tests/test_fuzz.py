@@ -324,18 +324,17 @@ def factory(name: str, space: spaces.Space, maximize: bool,
     return make
 
 
-#: grid cells that fail in the ci profile because of an open bug (see fuzz finding F1 below)
-OPEN_BUGS = {("ovlr", "box"): "F1", ("ovlr", "permutation"): "F1"}
-FINDINGS = {"F1": "fuzz finding F1: a pickled OVLR's numpy view no longer shares the policy's "
-                  "memory (OVLR._output_view), so the resumed stream differs"}
+#: grid cells that fail because of an open core bug: {(name, space kind): reason}; the cells
+#: are strict xfails, so a fix turns them red until the entry is removed (none open now)
+OPEN_BUGS: dict[tuple[str, str], str] = {}
 
 
 def grid() -> list:
     cells = []
     for name in NAMES:
         for kind in SPACE_KINDS:
-            finding = OPEN_BUGS.get((name, kind))
-            marks = [pytest.mark.xfail(strict=True, reason=FINDINGS[finding])] if finding else []
+            reason = OPEN_BUGS.get((name, kind))
+            marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
             cells.append(pytest.param(name, kind, marks=marks, id=f"{name}-{kind}"))
     return cells
 
@@ -470,8 +469,8 @@ def test_state_dict_survives_torch_weights_only_and_resumes_the_stream(space, tm
     np.testing.assert_array_equal(opt.best.x, receiver.best.x)
 
 
-@pytest.mark.xfail(strict=True, reason=FINDINGS["F1"])
 def test_pickled_ovlr_resumes_the_identical_stream():
+    """Fuzz finding F1: a pickled OVLR's numpy view of the policy no longer shared its memory."""
     opt = make_optimizer("ovlr", spaces.Binary(8), seed=0)
     clone = pickle.loads(pickle.dumps(opt))
     for _ in range(30):
@@ -513,10 +512,9 @@ def test_a_word_as_a_score_is_refused_and_named(name):
     opt.tell(X, [0.0] * len(X))  # the refused tell left the batch outstanding
 
 
-@pytest.mark.xfail(strict=True, reason="fuzz finding F2 (issue 16 first contact): numpy turns "
-                   "the list into strings and score 0 is blamed")
 @pytest.mark.parametrize("name", ["ovlr", "random"])
 def test_a_word_after_numbers_is_named(name):
+    """Fuzz finding F2: numpy turned the whole list into strings and score 0 was blamed."""
     opt = make_optimizer(name, spaces.Binary(4), seed=0)
     X = _multirow_batch(opt)
     with pytest.raises(TypeError, match=f"score {len(X) - 1} is 'abc'"):
