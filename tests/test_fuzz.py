@@ -14,7 +14,8 @@ columns. The script is played on fresh optimizers of one seed, and the propertie
 
 * only a bad tell raises, and only ValueError or TypeError; a refused tell changes nothing;
 * ``best`` is the best finite score told, in the caller's direction, and one of the rows told
-  with it; ``evaluations`` counts the rows told;
+  with it; ``evaluations`` counts the rows told (less those marked not evaluated) and
+  ``nonfinite_scores`` the NaN and infinite ones among them;
 * the same seed gives the same stream (the script played twice asks identical candidates);
 * a resumed optimizer (pickle or state_dict) asks exactly what the uninterrupted one asks.
 
@@ -214,7 +215,7 @@ class Player:
         self.pending: list[np.ndarray] = []
         self.told: list[np.ndarray] = []
         self.rows: list[tuple[np.ndarray, float]] = []  # finite losses told (minimised)
-        self.evaluations = 0
+        self.evaluations = self.nonfinite = 0
         self.played = Played()
 
     def play(self, script: list) -> Played:
@@ -255,6 +256,7 @@ class Player:
         self.told.append(X)
         counted = np.ones(len(X), dtype=bool) if evaluated is None else evaluated
         self.evaluations += int(counted.sum())
+        self.nonfinite += int((counted & ~np.isfinite(numbers)).sum())
         losses = -numbers if self.maximize else numbers
         self.rows += [(x, float(v)) for x, v, c in zip(X, losses, counted, strict=True)
                       if c and np.isfinite(v)]
@@ -285,6 +287,7 @@ class Player:
     def _check_best(self) -> None:
         best = self.opt.best
         assert best.evaluations == self.opt.evaluations == self.evaluations
+        assert self.opt.nonfinite_scores == self.nonfinite
         expected = min((loss for _, loss in self.rows), default=math.inf)
         assert (-best.score if self.maximize else best.score) == expected, (best, expected)
         if self.rows:
