@@ -110,6 +110,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     optimizers = args.optimizers.split(",")
     seeds = parse_int_list(args.seeds, "seeds")
     budgets = parse_int_list(args.budgets, "budgets")
+    cells: list[tuple]
+    jobs: list[tuple[Callable[..., float], tuple]]
     if args.set == "functions":
         dims = parse_int_list(args.dims, "dims")
         cells = [(f, d, b * d, s) for f, d, b, s in itertools.product(

@@ -296,8 +296,9 @@ def format_table(rows: list[Measurement], reference: str = REFERENCE) -> str:
         values = start + [
             str(row.batch), f"{row.evaluations}{'*' if row.capped else ''}",
             f"{row.per_evaluation * 1e6:.1f}",
-            _ratio(row.per_evaluation, ref and ref.per_evaluation), _kib(row.peak_bytes),
-            _ratio(row.peak_bytes, ref and ref.peak_bytes), f"{row.setup_seconds:.3f}"]
+            _ratio(row.per_evaluation, ref.per_evaluation if ref else None),
+            _kib(row.peak_bytes),
+            _ratio(row.peak_bytes, ref.peak_bytes if ref else None), f"{row.setup_seconds:.3f}"]
         lines.append("| " + " | ".join(values + ([_kib(row.gpu_peak_bytes)] if gpu else []))
                      + " |")
     return "\n".join(lines)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import statistics
 import time
 from collections.abc import Callable
+from typing import Any
 
 import torch
 import torch.nn.functional as F
@@ -109,7 +110,7 @@ def _training_steps(model: torch.nn.Module, inputs: torch.Tensor, labels: torch.
                          n_pairs=n_pairs, generator=torch.Generator().manual_seed(seed))
     noise = torch.Generator().manual_seed(seed)
 
-    def with_step(backward: Callable[[], None]) -> Callable[[], None]:
+    def with_step(backward: Callable[[], object]) -> Callable[[], None]:
         def step() -> None:
             backward()
             optimizer.step()
@@ -138,7 +139,7 @@ def cost_rows(width: int = 512, depth: int = 3, batch: int = 128, n_inputs: int 
     def reset() -> None:
         model.zero_grad(set_to_none=True)
 
-    rows = []
+    rows: list[dict[str, Any]] = []
     for name, step in _training_steps(model, inputs, labels, sigma, n_pairs, seed).items():
         step_peak = peak_step_bytes(step, reset)
         rows.append({"method": name, "ms / step": 1e3 * step_seconds(step, steps, reset),

@@ -70,8 +70,10 @@ def _sine_network(seed: int, init_offset: float) -> torch.nn.Module:
     torch.manual_seed(seed)
     network = torch.nn.Sequential(torch.nn.Linear(1, 64), torch.nn.Tanh(), torch.nn.Linear(64, 64),
                                   torch.nn.Tanh(), torch.nn.Linear(64, 1))
+    last = network[-1]
+    assert isinstance(last, torch.nn.Linear)
     with torch.no_grad():
-        network[-1].bias += init_offset
+        last.bias.add_(init_offset)
     return network
 
 
@@ -196,7 +198,7 @@ def digits_rows(seeds: Sequence[int] = (0, 1, 2), setting: DigitsSetting | None 
     for method in methods:
         runs = np.array([train_digits(method, seed, setting, checkpoints) for seed in seeds])
         row = {"method": method}
-        row.update({f"test acc @ {step} steps": _mean_std(runs[:, i])
+        row.update({f"test acc @ {step} steps": _mean_std(runs[:, i].tolist())
                     for i, step in enumerate(checkpoints)})
         rows.append(row)
     return rows
