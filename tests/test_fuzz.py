@@ -136,6 +136,12 @@ class RoundTrip:
     how: str  # pickle or state
 
 
+@dataclass(frozen=True)
+class Minimize:
+    budget: int  # opt.minimize(objective, budget) amid the outstanding batches
+    batch: bool
+
+
 def script_steps() -> st.SearchStrategy:
     tell = st.builds(Tell, st.integers(0, 7),
                      st.lists(st.tuples(st.integers(0, 63), SCORE), max_size=4).map(tuple),
@@ -144,7 +150,8 @@ def script_steps() -> st.SearchStrategy:
                      st.none() | st.lists(st.integers(0, 63), max_size=3).map(tuple))
     return st.one_of(st.just(Ask()), st.just(Ask()), tell, tell, tell,
                      st.builds(BadTell, st.integers(0, 7), st.sampled_from(BAD_TELLS)),
-                     st.builds(RoundTrip, st.sampled_from(["pickle", "state"])))
+                     st.builds(RoundTrip, st.sampled_from(["pickle", "state"])),
+                     st.builds(Minimize, st.integers(1, 12), st.booleans()))
 
 
 SCRIPTS = st.lists(script_steps(), min_size=1, max_size=16)
@@ -275,6 +282,22 @@ class Player:
         with pytest.raises((ValueError, TypeError)):
             self.opt.tell(candidates, scores, evaluated=evaluated)
         assert (self.opt.evaluations, self.opt.best.score) == before, "a refused tell changed it"
+
+    def _minimize(self, step: Minimize) -> None:
+        seen: list[np.ndarray] = []
+
+        def f(x: np.ndarray) -> Any:
+            seen.append(np.atleast_2d(x).copy())
+            return [objective(row) for row in x] if step.batch else objective(x)
+
+        best = self.opt.minimize(f, budget=step.budget, batch=step.batch)
+        rows = np.concatenate(seen)
+        assert len(rows) == step.budget and best.evaluations == self.evaluations + step.budget
+        assert_valid(self.space, rows)
+        self.evaluations += step.budget
+        values = np.array([objective(row) for row in rows])
+        self.rows += [(x, -v if self.maximize else v) for x, v in zip(rows, values, strict=True)]
+        self.played.asked.append(rows)
 
     def _roundtrip(self, step: RoundTrip) -> None:
         if step.how == "pickle":
