@@ -403,6 +403,7 @@ NG_LOSS = st.one_of(st.sampled_from(["f", "f", "f", "nan", "inf"]),
                     st.floats(-1e3, 1e3, allow_nan=False))
 NG_SCRIPTS = st.lists(st.one_of(st.just(("ask", 0, None)), st.just(("ask", 0, None)),
                                 st.tuples(st.just("tell"), st.integers(0, 11), NG_LOSS),
+                                st.tuples(st.just("foreign"), st.integers(-5, 5), NG_LOSS),
                                 st.just(("pickle", 0, None))), min_size=1, max_size=30)
 
 
@@ -426,6 +427,11 @@ def play_nevergrad(kind: str, seed: int, workers: int, script: list) -> list[np.
             candidate = pending.pop(which % len(pending))
             value = objective(candidate.get_standardized_data(reference=opt.parametrization))
             told[candidate.uid] = value if loss == "f" else float(loss)
+            opt.tell(candidate, told[candidate.uid])
+        elif action == "foreign":  # a candidate OVLR did not ask: counts for the recommendation
+            data = np.full(opt.parametrization.dimension, which / 4.0)
+            candidate = opt.parametrization.spawn_child().set_standardized_data(data)
+            told[candidate.uid] = objective(data) if loss == "f" else float(loss)
             opt.tell(candidate, told[candidate.uid])
         elif action == "pickle":
             opt = pickle.loads(pickle.dumps(opt))
