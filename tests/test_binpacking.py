@@ -315,3 +315,22 @@ def test_fill_decoder_reaches_the_triplet_optimum_from_the_solution_order(n_item
     keys[order] = np.arange(n_items) / n_items
     value = keys_objective(instance.weights, instance.capacity, keys[None], "fill")
     assert value.tolist() == [n_items / 3]
+
+
+# --- presets ----------------------------------------------------------------------------------
+
+def test_binpacking_presets_use_the_fill_decoder_and_held_out_seeds() -> None:
+    from ovlr_bbo.bench.config import load_config
+
+    tuning_seeds = set(range(100, 120))
+    large = load_config("binpacking-large").runs()
+    groups = {(run.problem.fid, run.problem.dimension) for run in large}
+    assert groups == {("triplet", 30), ("triplet", 60), ("triplet", 120), ("uniform", 120),
+                      ("uniform", 250), ("uniform", 500), ("uniform", 1000)}
+    assert {run.problem.decoder for run in large} == {"fill"}
+    assert {run.budget for run in large} == {10_000} and {run.seed for run in large} == {0, 1, 2}
+    triplet_seeds = {run.problem.instance for run in large if run.problem.fid == "triplet"}
+    assert triplet_seeds == set(range(1000, 1020)) and not triplet_seeds & tuning_seeds
+    default = load_config("binpacking").runs()
+    assert {(run.problem.encoding, run.problem.decoder) for run in default} == {
+        ("keys", "fill"), ("keys", "first_fit"), ("assignment", "first_fit")}
