@@ -24,7 +24,17 @@ from torch import nn
 
 from .ask_tell import AskTellOptimizer, warn_skipped
 from .estimator import OutputEstimator
-from .parts import Ask, Elite, MoveAsk, Outcome, Part, StepControl, make_parts
+from .parts import (
+    Ask,
+    Elite,
+    GeneratorAsk,
+    GeneratorStep,
+    MoveAsk,
+    Outcome,
+    Part,
+    StepControl,
+    make_parts,
+)
 from .parts.state import ask_from_state, ask_state
 from .policy import OutputVector, check_policy, make_policy
 from .shaping import Shaping
@@ -107,7 +117,7 @@ class OVLR(AskTellOptimizer):
         if output_bound is not None and not output_bound > 0:
             raise ValueError(f"output_bound must be positive or None, got {output_bound}")
         self.output_bound = output_bound
-        self.parts = make_parts(parts)
+        self.parts = make_parts(parts, space)
         self._vector = isinstance(self.policy, OutputVector)
         # a network's step is rescaled onto the output (GradientStep): Adam only gives the direction
         torch_lr = float(lr) * sigma if self._vector else NETWORK_DIRECTION_LR
@@ -128,9 +138,15 @@ class OVLR(AskTellOptimizer):
             space.output_shape)
         self._all_confidences = not self.has_positions
         self._ask_parts = sorted(self.parts, key=lambda p: getattr(p, "ask_order", 1))
+        for part in self.parts:
+            part.attach(self)
 
     @property
     def sigma(self) -> float:
+        """The output noise; with the generator engine, its global scale."""
+        for part in self.parts:
+            if isinstance(part, GeneratorStep) and part.sigma is not None:
+                return part.sigma
         return self.control.sigma
 
     @property
@@ -139,7 +155,11 @@ class OVLR(AskTellOptimizer):
 
     @property
     def popsize(self) -> int:
-        """Candidates per OVLR batch, the most one ask returns (mean and polish asks return 1)."""
+        """The most the next ask returns: an OVLR batch (mean and polish asks return fewer), or
+        the generator engine's current population (it grows with its restarts)."""
+        for part in self.parts:
+            if isinstance(part, GeneratorStep):
+                return part.popsize(self)
         return int(self._popsize)
 
     # ------------------------------------------------------------------ policy, for the parts
@@ -227,6 +247,8 @@ class OVLR(AskTellOptimizer):
     def _ask(self) -> tuple[np.ndarray, Ask]:
         for part in self._ask_parts:
             ask = part.propose(self)
+            if isinstance(ask, GeneratorAsk):
+                return ask.candidates, ask
             if ask is not None:
                 return self.space.decode(ask.outputs), ask
         raise AssertionError("make_parts guarantees a part that always proposes")

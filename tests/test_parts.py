@@ -84,8 +84,11 @@ def test_polish_starts_after_patience_and_asks_single_moves():
         no_polish.tell(X, np.zeros(len(X)))
 
 
+COMPASS = ["mean_first", "gradient", "elitist", "guided", "polish"]  # not the box default
+
+
 def test_fruitless_sweep_halves_the_move_and_sigma_on_a_box():
-    opt = OVLR(spaces.Box(-1, 1, dimension=2), seed=0)
+    opt = OVLR(spaces.Box(-1, 1, dimension=2), seed=0, parts=COMPASS)
     opt.tell(opt.ask(), [0.0])  # the mean: the elite, never beaten below
     while not _polish(opt).polishing:
         X = opt.ask()
@@ -111,7 +114,7 @@ def test_leading_ones_is_solved_within_512_evaluations():
 
 
 def test_continuous_polish_converges_on_a_sphere():
-    opt = OVLR(spaces.Box(-5, 5, dimension=4), seed=0)
+    opt = OVLR(spaces.Box(-5, 5, dimension=4), seed=0, parts=COMPASS)
     best = opt.minimize(lambda X: ((X - 1.3) ** 2).sum(1), 3000, batch=True)
     assert best.score < 1e-6 and opt.sigma < 0.01
 
@@ -243,3 +246,47 @@ def test_unevaluated_rows_are_not_learned_from_or_counted():
     assert opt.evaluations == 0 and opt.nonfinite_scores == 0
     before = opt.policy.output.detach().clone()
     assert torch.equal(before, opt.policy.output.detach())
+
+
+def test_a_box_gets_the_generator_engine_and_other_spaces_the_ovlr_step():
+    assert [p.name for p in OVLR(spaces.Box(-1, 1, dimension=3), seed=0).parts] == [
+        "mean_first", "generator"]
+    boxes = spaces.ProductSpace([spaces.Box(-1, 1, dimension=2), spaces.Box(dimension=2)])
+    assert [p.name for p in OVLR(boxes, seed=0).parts] == ["mean_first", "generator"]
+    for space in (spaces.Binary(4), spaces.RandomKeys(4), SPACES[-1]):  # keys, mixed: no
+        assert "gradient" in [p.name for p in OVLR(space, seed=0).parts]
+    with pytest.raises(ValueError, match="positions only"):
+        OVLR(spaces.Binary(4), seed=0, parts=["generator"])
+
+
+def test_generator_engine_solves_a_rotated_ill_conditioned_quadratic():
+    rng = np.random.default_rng(0)
+    rotation, _ = np.linalg.qr(rng.standard_normal((6, 6)))
+    scales = 10.0 ** np.linspace(0, 3, 6)
+
+    def ellipsoid(X):
+        return (((X - 0.7) @ rotation.T * scales) ** 2).sum(1)
+
+    opt = OVLR(spaces.Box(-5, 5, dimension=6), seed=0)
+    assert opt.minimize(ellipsoid, 6000, batch=True).score < 1e-8
+    compass = OVLR(spaces.Box(-5, 5, dimension=6), seed=0, parts=COMPASS)
+    assert compass.minimize(ellipsoid, 6000, batch=True).score > 1e-6  # what the engine is for
+
+
+def test_generator_state_round_trips_through_torch_load_weights_only():
+    def f(X):
+        return ((X - 1.3) ** 2).sum(1)
+
+    opt = OVLR(spaces.Box(-5, 5, dimension=4), seed=0)
+    _drive(opt, f, 30)
+    opt.ask()
+    buffer = io.BytesIO()
+    torch.save(opt.state_dict(), buffer)
+    buffer.seek(0)
+    receiver = OVLR(spaces.Box(-5, 5, dimension=4), seed=7)
+    receiver.load_state_dict(torch.load(buffer, weights_only=True))
+    for other in (opt, receiver):
+        for X in [X for X, _ in other._pending.values()]:
+            other.tell(X, f(X))
+        _drive(other, f, 10)
+    np.testing.assert_array_equal(opt.ask(), receiver.ask())

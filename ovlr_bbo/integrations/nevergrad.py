@@ -336,15 +336,16 @@ class ParametrizedOVLR(base.ConfiguredOptimizer):
     >>> from ovlr_bbo.integrations.nevergrad import ParametrizedOVLR
     >>> optimizer = ParametrizedOVLR(sigma=0.3)(ng.p.Array(shape=(3,)), budget=100)
 
-    Parameters: ``sigma``, ``n_pairs``, ``n_outputs``, ``lr``, ``policy``, ``shaping`` and
-    ``output_bound`` as in :class:`ovlr_bbo.OVLR`.
+    Parameters: ``sigma``, ``n_pairs``, ``n_outputs``, ``lr``, ``policy``, ``shaping``,
+    ``output_bound`` and ``parts`` as in :class:`ovlr_bbo.OVLR`.
     """
 
     def __init__(self, *, sigma: float | None = None, n_pairs: int | None = None,
                  n_outputs: int | None = None, lr: float | None = None, policy: str | None = None,
-                 shaping: str | None = None, output_bound: float | None = None) -> None:
+                 shaping: str | None = None, output_bound: float | None = None,
+                 parts: tuple | list | None = None) -> None:
         config = dict(sigma=sigma, n_pairs=n_pairs, n_outputs=n_outputs, lr=lr, policy=policy,
-                      shaping=shaping, output_bound=output_bound)
+                      shaping=shaping, output_bound=output_bound, parts=parts)
         super().__init__(OVLROptimizer, config)
 
     def config(self) -> dict[str, Any]:

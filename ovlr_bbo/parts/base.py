@@ -18,7 +18,8 @@ import torch
 if TYPE_CHECKING:
     from ..ovlr import OVLR
 
-__all__ = ["MeanAsk", "SampleAsk", "MoveAsk", "Ask", "Outcome", "Elite", "StepControl", "Part"]
+__all__ = ["MeanAsk", "SampleAsk", "MoveAsk", "GeneratorAsk", "Ask", "Outcome", "Elite",
+           "StepControl", "Part"]
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,16 @@ class MoveAsk:
     base_loss: float
 
 
-Ask = MeanAsk | SampleAsk | MoveAsk
+@dataclass(frozen=True)
+class GeneratorAsk:
+    """A batch of the generator engine: its outputs, and its candidates exactly as the engine
+    made them (they are told back to it)."""
+
+    outputs: np.ndarray
+    candidates: np.ndarray
+
+
+Ask = MeanAsk | SampleAsk | MoveAsk | GeneratorAsk
 
 
 @dataclass(frozen=True)
@@ -125,6 +135,10 @@ class Part:
 
     #: the name a configuration uses for this part
     name: str = ""
+
+    def attach(self, ovlr: OVLR) -> None:
+        """Called once when the optimizer is built (parts that need the space start here)."""
+        return None
 
     def propose(self, ovlr: OVLR) -> Ask | None:
         return None

@@ -152,6 +152,11 @@ class Space(ABC):
         """The first size of a position move, in output units (a quarter of a bounded range)."""
         return 0.5
 
+    def as_box(self) -> Space | None:
+        """This space as one :class:`~ovlr_bbo.spaces.Box` (same decoding, same candidates) when
+        every output is a position, else None."""
+        return None
+
     def value_range(self) -> tuple[np.ndarray, np.ndarray] | None:
         """Inclusive integer range ``(lower, upper)`` of each candidate coordinate where the
         candidates are integer-valued variables (bits, integers, categories), else None."""

@@ -69,6 +69,9 @@ class Box(Space):
     def position_outputs(self) -> np.ndarray:
         return np.ones(self.output_size, dtype=bool)
 
+    def as_box(self) -> Box:
+        return self
+
     def relaxation_bounds(self) -> tuple[np.ndarray, np.ndarray]:
         lower, upper = super().relaxation_bounds()
         lower[self.bounded], upper[self.bounded] = -1.0, 1.0
@@ -115,3 +118,6 @@ class RandomKeys(Box):
 
     def position_outputs(self) -> np.ndarray:
         return np.zeros(self.output_size, dtype=bool)
+
+    def as_box(self) -> None:
+        return None  # keys are confidences, not positions

@@ -110,6 +110,19 @@ class ProductSpace(Space):
         return (np.concatenate([lower for lower, _ in bounds]),
                 np.concatenate([upper for _, upper in bounds]))
 
+    def as_box(self) -> Space | None:
+        from .continuous import Box
+
+        boxes = [part.as_box() for part in self.parts]
+        if not all(isinstance(box, Box) for box in boxes):
+            return None
+        scales = {box.scale for box in boxes}  # type: ignore[union-attr]
+        if len(scales) != 1:
+            return None
+        return Box(np.concatenate([box.lb for box in boxes]),  # type: ignore[union-attr]
+                   np.concatenate([box.ub for box in boxes]),  # type: ignore[union-attr]
+                   scale=scales.pop())
+
     def value_range(self) -> tuple[np.ndarray, np.ndarray] | None:
         ranges = [part.value_range() for part in self.parts]
         if any(r is None for r in ranges):
