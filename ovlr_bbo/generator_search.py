@@ -7,9 +7,10 @@ each tell ranks the losses (G2), pushes the OVLR output gradient into the policy
 space's standardized units (boxes map to ``[-1, 1]``, unbounded coordinates are ``x / scale``).
 
 Bounds. A bounded :class:`~ovlr_bbo.spaces.Box` evaluates a clipped copy of an output outside
-``[-1, 1]``; for ranking only, such a sample pays ``spread * |y - clip(y)|^2 / sigma^2``
-(``spread``: its batch's loss range), so the distribution is pushed back into the box instead of
-drifting on the flat copy; the mean is kept in the box.
+``[-1, 1]``; for ranking only, such a sample pays
+``bound_penalty * spread * |y - clip(y)|^2 / sigma^2`` (``spread``: its batch's loss range), a tie
+breaker towards the box (1e-3 by default: a strong penalty keeps the search off optima ON the
+bound, BBOB f5); the mean is kept in the box.
 
 Restarts (:meth:`GeneratorSearch._restart_reason`): a run stops when its spread is below
 ``tol_x``, its recent generation-best losses span less than ``tol_fun``, the median of its last
@@ -18,7 +19,8 @@ tolstagnation, half as long), or the shape's condition number passes 1e7. A new 
 starts from a uniform point of the box (unbounded coordinates: from the best output so far) with:
 ``"ipop"``: twice the last large population; ``"bipop"``: alternately such a large run or a small
 one (population ``lambda0 (lambda_large / (2 lambda0))^(U^2)``, sigma ``sigma0 10^(-2 U)``,
-U uniform), whichever regime has spent fewer evaluations (Hansen 2009); ``"none"``: no restarts.
+U uniform), whichever regime has spent fewer evaluations (Hansen 2009); ``"none"``: the run goes
+on from its mean with the shape reset (:meth:`GeneratorSearch._reset_in_place`).
 """
 
 from __future__ import annotations
@@ -66,7 +68,7 @@ def _c_mu(popsize: int, d: int) -> float:
 
 class GeneratorSearch(AskTellOptimizer):
     """Linear generator ``z = m + sigma A xi`` trained by OVLR's natural gradient, with CSA and
-    BIPOP restarts, on a :class:`~ovlr_bbo.spaces.Box`.
+    IPOP restarts, on a :class:`~ovlr_bbo.spaces.Box`.
 
     >>> from ovlr_bbo import spaces
     >>> opt = GeneratorSearch(spaces.Box(dimension=4), seed=0)
@@ -81,7 +83,8 @@ class GeneratorSearch(AskTellOptimizer):
         form: ``"full"`` A, ``"diagonal"`` A, or ``"auto"`` (full up to ``full_max_dim``).
         step_size: ``"csa"`` (G7, default) or ``"xnes"`` (the trace part of N).
         utilities: ``"log"`` (xNES/CMA-like log weights) or ``"centered_ranks"`` (G2).
-        restarts: ``"bipop"`` (default), ``"ipop"`` or ``"none"``.
+        restarts: ``"ipop"`` (default), ``"bipop"`` or ``"none"``.
+        bound_penalty: weight of the ranking penalty for samples outside a bounded box.
         eta_mean, eta_shape: learning rates of (G5) and (G6); default 1 and xNES's/SNES's rate
             at the default population, growing with larger ones as CMA-ES's c_mu does
             (``shape_rate_growth``; capped at 1).
@@ -93,9 +96,9 @@ class GeneratorSearch(AskTellOptimizer):
                  budget: int | None = None, popsize: int | None = None,
                  sigma0: float | None = None, form: str = "auto", full_max_dim: int = 50,
                  step_size: str = "csa", utilities: str = "log", mean_utilities: str = "cma",
-                 restarts: str = "bipop", rank_one: float = 1.0,
+                 restarts: str = "ipop", rank_one: float = 1.0,
                  eta_mean: float = 1.0, eta_shape: float | None = None,
-                 shape_rate_growth: bool = True, bound_penalty: float = 1.0,
+                 shape_rate_growth: bool = True, bound_penalty: float = 1e-3,
                  tol_x: float = 1e-12,
                  tol_fun: float = 1e-12):
         if not isinstance(space, Box):
@@ -191,6 +194,13 @@ class GeneratorSearch(AskTellOptimizer):
                         self._best_output)
         self._start_run(self.run.index + 1, popsize, regime, sigma, mean)
 
+    def _reset_in_place(self) -> None:
+        """Without restarts, a stopped run keeps its mean and population but drops its learned
+        shape (sigma takes over its largest scale, at least 10 tol_x): numbers stay finite."""
+        sigma = max(self.policy.sigma * float(self.policy.scales().max()), 10 * self.tol_x)
+        mean = self.policy.mean.detach().numpy().copy()
+        self._start_run(self.run.index, self.run.popsize, self.run.regime, sigma, mean)
+
     @property
     def sigma(self) -> float:
         """The current global scale (G7), in standardized units."""
@@ -198,8 +208,8 @@ class GeneratorSearch(AskTellOptimizer):
 
     # ------------------------------------------------------------------ ask / tell
     def _ask(self) -> tuple[np.ndarray, Any]:
-        if self.restarts != "none" and self._restart_reason() is not None:
-            self._restart()
+        if self._restart_reason() is not None:
+            self._restart() if self.restarts != "none" else self._reset_in_place()
         latent = self._rng.standard_normal((self.run.popsize, self.space.output_size))
         with torch.no_grad():
             outputs = self.policy(torch.from_numpy(latent)).numpy()    # (G1), once per batch
@@ -235,6 +245,9 @@ class GeneratorSearch(AskTellOptimizer):
         if not self._bounded.any():
             return losses
         outside = np.where(self._bounded, outputs - np.clip(outputs, -1.0, 1.0), 0.0)
+        mean = self.policy.mean.detach().numpy()
+        on_bound = self._bounded & (np.abs(mean) >= 1.0)  # the mean was clamped there
+        outside = np.where(on_bound & (outside * mean > 0), 0.0, outside)
         distance = (outside ** 2).sum(axis=1) / self.policy.sigma ** 2
         spread = np.ptp(losses)
         return losses + self.bound_penalty * (spread if spread > 0 else 1.0) * distance

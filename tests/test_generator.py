@@ -80,7 +80,7 @@ def test_learned_shape_turns_toward_the_inverse_hessian():
 
     opt = GeneratorSearch(Box(dimension=4), seed=0, restarts="none")
     start = normalised(opt.policy.covariance())
-    run(opt, f, budget=4000, target=1e-16)
+    run(opt, f, budget=4000, target=1e-10)
     learned = normalised(opt.policy.covariance())
     cosine = np.sum(learned * target) / np.linalg.norm(learned) / np.linalg.norm(target)
     start_cosine = np.sum(start * target) / np.linalg.norm(start) / np.linalg.norm(target)
@@ -126,16 +126,20 @@ def test_travels_far_on_an_unbounded_box(d, shift, budget):
 
 
 def test_restarts_solve_a_multimodal_function_and_grow_the_population():
+    """Rastrigin d = 3 in its box: IPOP restarts solve at least half of seeds 0-5 (measured 3/6
+    at 30,000 evaluations); a single run solves at most one."""
     def rastrigin(x):
         return float(10 * x.size + (x ** 2 - 10 * np.cos(2 * np.pi * x)).sum())
 
-    solved = 0
-    for seed in range(3):
-        opt = run(GeneratorSearch(Box(-5.12, 5.12, dimension=3), seed=seed, restarts="ipop"),
-                  rastrigin, 20000, target=1e-8)
-        solved += opt.best.score <= 1e-8
-        assert opt.n_restarts >= 1 and opt.popsize > opt.default_popsize
-    assert solved >= 2
+    solved = {"ipop": 0, "none": 0}
+    for restarts in solved:
+        for seed in range(6):
+            opt = run(GeneratorSearch(Box(-5.12, 5.12, dimension=3), seed=seed,
+                                      restarts=restarts), rastrigin, 30000, target=1e-8)
+            solved[restarts] += opt.best.score <= 1e-8
+            if restarts == "ipop" and opt.best.score > 1e-8:
+                assert opt.n_restarts >= 2 and opt.popsize > 2 * opt.default_popsize
+    assert solved["ipop"] >= 3 and solved["none"] <= 1
 
 
 # ---------------------------------------------------------------- contract
