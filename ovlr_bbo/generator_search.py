@@ -130,8 +130,11 @@ class GeneratorSearch(AskTellOptimizer):
             raise ValueError(f"bound_penalty must be >= 0, got {bound_penalty}")
         self.bound_penalty = float(bound_penalty)
         self.tol_x, self.tol_fun = float(tol_x), float(tol_fun)
-        self._bounded = space.bounded.copy()
+        # bounds handling assumes Box's clipping decode (RandomKeys squashes instead: unbounded)
+        clipping = type(space).decode is Box.decode
+        self._bounded = space.bounded.copy() if clipping else np.zeros(d, dtype=bool)
         self._best_output = space.initial_output().reshape(-1).astype(float)
+        self._best_output_loss = math.inf  # own record: a wrapping optimizer may call _tell
         self.large_evaluations, self.small_evaluations, self.large_restarts = 0, 0, 0
         self._start_run(0, self.default_popsize, "large", self.sigma0, self._best_output)
 
@@ -218,8 +221,8 @@ class GeneratorSearch(AskTellOptimizer):
     def _tell(self, candidates: np.ndarray, losses: np.ndarray, memo: Any) -> None:
         run_index, latent, outputs = memo
         best = int(np.argmin(losses))
-        if losses[best] <= self._best_loss:
-            self._best_output = outputs[best].copy()
+        if losses[best] <= self._best_output_loss:
+            self._best_output_loss, self._best_output = float(losses[best]), outputs[best].copy()
         evaluations = len(losses)
         if self.run.regime == "large":
             self.large_evaluations += evaluations
