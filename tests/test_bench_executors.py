@@ -82,3 +82,18 @@ def test_invalid_options_create_no_folder(tmp_path, options, message):
 
 def test_check_executor_accepts_valid_options():
     check_executor("local", 3, None)
+
+
+def test_a_stale_ray_address_starts_no_connection(monkeypatch):
+    """A recorded cluster that no longer answers (stopped head) is not 'running': connecting to
+    it would hang and exit; the executor starts its own instead."""
+    pytest.importorskip("ray")
+    import socket
+
+    from ovlr_bbo.bench.executors import _running_cluster
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    monkeypatch.setenv("RAY_ADDRESS", f"127.0.0.1:{port}")
+    assert _running_cluster() is None

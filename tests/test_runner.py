@@ -185,7 +185,9 @@ def test_bins_above_table_counts_whole_bins_over_the_optimum():
 
     def record(optimizer, best):
         return {"suite": "binpack", "status": "ok", "problem": "binpack-triplet30-keys",
+                "function": "triplet", "dimension": 30, "encoding": "keys",
                 "optimizer": optimizer, "best": best, "optimum": 10.0}
 
     table = bins_above_table([record("a", 10.02), record("a", 11.5), record("b", 12.3)])
     assert "| a | 0.5 |" in table and "| b | 2 |" in table
+    assert table.startswith("| optimizer | bin packing triplet30 (keys) |")

@@ -13,6 +13,7 @@ workers at once; every run that finished before is already with the caller.
 from __future__ import annotations
 
 import multiprocessing
+import socket
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, TimeoutError, wait
@@ -127,11 +128,33 @@ def connect_ray(workers: int | None, address: str | None) -> bool:
                                  f"{RAY_INSTALL_HINT}") from None
         ray.init(address=address, log_to_driver=False)
         return True
-    try:
-        ray.init(address="auto", log_to_driver=False)  # a cluster started with `ray start`
-    except ConnectionError:
-        ray.init(num_cpus=workers, include_dashboard=False, log_to_driver=False)
+    running = _running_cluster()
+    if running:
+        ray.init(address=running, log_to_driver=False)
+    else:
+        ray.init(address="local", num_cpus=workers, include_dashboard=False,
+                 log_to_driver=False)
     return True
+
+
+def _running_cluster() -> str | None:
+    """The address of a Ray cluster running on this machine (``ray start``, or RAY_ADDRESS),
+    if it answers; a stale record of a stopped cluster counts as none (connecting to it would
+    hang, then exit)."""
+    try:
+        from ray._private.services import canonicalize_bootstrap_address
+
+        address = canonicalize_bootstrap_address("auto")
+    except Exception:  # no cluster recorded, or a Ray version without this helper
+        return None
+    if not address:
+        return None
+    host, _, port = str(address).rpartition(":")
+    try:
+        socket.create_connection((host, int(port)), timeout=2).close()
+    except (OSError, ValueError):
+        return None
+    return str(address)
 
 
 def run_ray(specs: Sequence[RunSpec], workers: int | None, address: str | None
