@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from ovlr_bbo.bench import preset_names
 from ovlr_bbo.cli import main
 
 CONFIG = """
@@ -75,8 +76,7 @@ def test_list_shows_presets_and_optimizers(capsys):
 
 
 @pytest.mark.parametrize("arguments, expected", [
-    (["bench", "no-such-preset"],
-     "presets: ablation-pbo, bbob, binpacking, paper-pbo, paper-pbo-shifted, pbo-suite"),
+    (["bench", "no-such-preset"], "presets: " + ", ".join(preset_names())),
     (["report", "/nonexistent/folder"], "no benchmark results"),
 ])
 def test_user_errors_list_what_exists(arguments, expected, capsys):
