@@ -50,6 +50,10 @@ def cluster():
     if shutil.which("ray") is None or os.environ.get("RAY_ADDRESS"):
         pytest.skip("needs the `ray` command and no RAY_ADDRESS set")
     port, client_port = _free_port(), _free_port()
+    # a token file left in ~/.ray by another Ray session must not switch our head to token auth
+    # while this process connects without one
+    saved_mode = os.environ.get("RAY_AUTH_MODE")
+    os.environ["RAY_AUTH_MODE"] = "disabled"
     head = subprocess.Popen(
         ["ray", "start", "--head", "--block", "--num-cpus", "1", "--port", str(port),
          "--ray-client-server-port", str(client_port), "--include-dashboard", "false",
@@ -67,6 +71,10 @@ def cluster():
                 time.sleep(0.5)
         yield port, client_port
     finally:
+        if saved_mode is None:
+            os.environ.pop("RAY_AUTH_MODE", None)
+        else:
+            os.environ["RAY_AUTH_MODE"] = saved_mode
         os.killpg(head.pid, signal.SIGTERM)
         try:
             head.wait(timeout=30)
