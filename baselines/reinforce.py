@@ -37,7 +37,9 @@ class Adam:
     def __init__(self, size: int, lr: float, betas: tuple[float, float] = (0.9, 0.999),
                  eps: float = 1e-8):
         self.lr, self.betas, self.eps = float(lr), betas, eps
-        self.m, self.v, self.t = np.zeros(size), np.zeros(size), 0
+        self.m: np.ndarray = np.zeros(size)
+        self.v: np.ndarray = np.zeros(size)
+        self.t = 0
 
     def step(self, gradient: np.ndarray) -> np.ndarray:
         """The update to ADD to the parameters to descend ``gradient``."""

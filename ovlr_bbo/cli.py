@@ -89,10 +89,12 @@ def _delegated(command: str, argv: list[str]) -> int:
     if command == "speed":
         from .bench.speed import main as speed_main
 
-        return int(speed_main(argv) or 0)
+        speed_main(argv)
+        return 0
     from .training.demos import main as demo_main
 
-    return int(demo_main(argv) or 0)
+    demo_main(argv)
+    return 0
 
 
 def _bench(args: argparse.Namespace) -> int:
@@ -117,7 +119,7 @@ def _bench(args: argparse.Namespace) -> int:
           f"{len(result.failed)} failed.")
     print(f"IOH data:  {result.out / 'ioh'}  (IOHanalyzer / iohinspector)")
     print(f"table:     {result.table}")
-    print(f"report:    {result.report / 'summary.md'}")
+    print(f"report:    {result.report / 'summary.md' if result.report else '(none)'}")
     return 0
 
 
@@ -125,8 +127,8 @@ def _report(args: argparse.Namespace) -> int:
     from .bench.runner import rebuild
 
     result = rebuild(args.folder)
-    print(f"{len(result.records)} runs; table: {result.table}; "
-          f"report: {result.report / 'summary.md'}")
+    report = result.report / "summary.md" if result.report else "(none)"
+    print(f"{len(result.records)} runs; table: {result.table}; report: {report}")
     return 0
 
 

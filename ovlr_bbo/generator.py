@@ -181,6 +181,7 @@ def natural_step(policy: LinearGenerator, latent: torch.Tensor, utilities: np.nd
     outputs.backward(policy.output_gradient(latent, u, scores))  # (G3) + (G4): ONE VJP
     with torch.no_grad():
         shape, grad_shape, grad_mean = policy.shape, policy.shape.grad, policy.mean.grad
+        assert grad_shape is not None and grad_mean is not None  # set by the VJP above
         if mean_utilities is not None:  # (G5'): the mean's own utilities, same (G3) scores
             grad_mean = torch.as_tensor(mean_utilities, dtype=DTYPE) @ scores
         d, full = policy.latent_dim, policy.form == "full"

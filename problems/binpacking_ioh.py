@@ -23,6 +23,7 @@ then lets ioh walk the rows, so ioh still counts, tracks and logs every row as o
 from __future__ import annotations
 
 import zlib
+from collections.abc import Callable
 
 import ioh
 import numpy as np
@@ -113,6 +114,9 @@ class _BatchEvaluation:
     :meth:`evaluate` for its value (served from the batch's cache). Subclasses define
     ``objective(X)`` and ``_batch_array(X)`` (dtype checks and conversion).
     """
+
+    _cache: _BatchCache
+    objective: Callable[[np.ndarray], np.ndarray]
 
     def evaluate(self, x: np.ndarray) -> float:
         """Called by ioh once per evaluated row."""

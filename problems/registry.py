@@ -186,5 +186,5 @@ def make_problem(name_or_spec: str | ProblemSpec) -> BenchmarkProblem:
     spec = parse_problem(name_or_spec) if isinstance(name_or_spec, str) else name_or_spec
     if spec.suite == "binpack":
         instance = FAMILIES[str(spec.fid)](spec.dimension, spec.instance)
-        return binpacking(instance, spec.encoding, spec.decoder)
+        return binpacking(instance, str(spec.encoding), str(spec.decoder))
     return ioh_problem(spec.suite, int(spec.fid), spec.instance, spec.dimension)

@@ -108,7 +108,7 @@ class BenchConfig:
 
     def runs(self) -> list[RunSpec]:
         """Every run, in a fixed order (optimizer, problem group, instance, seed)."""
-        runs = []
+        runs: list[RunSpec] = []
         for optimizer in self.optimizers:
             for group in self.groups:
                 for problem, budget in _expand_group(group):

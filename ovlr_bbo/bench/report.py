@@ -30,7 +30,7 @@ def run_times(root: str | Path, records: list[dict[str, Any]]) -> dict[str, RunT
 def problem_titles(records: list[dict[str, Any]]) -> dict[str, str]:
     """Problem group id -> readable title (``pbo-f2-d32`` -> ``LeadingOnes (f2, d32)``), in
     numeric order (f1, f2, ..., f10, not f1, f10, f2)."""
-    fields = {}
+    fields: dict[str, tuple] = {}
     for r in records:
         fields.setdefault(r["problem"], (r["suite"], r["function"], r["dimension"],
                                          r.get("encoding"), r.get("decoder")))

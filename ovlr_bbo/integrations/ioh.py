@@ -112,6 +112,7 @@ class Algorithm:
     def _budget(self, dimension: int) -> int:
         if self.budget is not None:
             return int(self.budget)
+        assert self.budget_factor is not None  # __init__ requires one of the two
         return max(1, math.floor(self.budget_factor * dimension))
 
     @property

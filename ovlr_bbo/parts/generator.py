@@ -44,7 +44,7 @@ class GeneratorStep(Part):
                 raise ValueError(f"the 'generator' part needs a space of positions only (a box); "
                                  f"{ovlr.space!r} has other outputs: use the default parts")
             seed = int(np.random.SeedSequence(ovlr.seed).spawn(2)[1].generate_state(1)[0])
-            self.engine = GeneratorSearch(box, seed=seed, **self.settings)
+            self.engine = GeneratorSearch(box, seed=seed, **self.settings)  # type: ignore[arg-type]
             if self._saved is not None:
                 self.engine.load_state_dict(from_plain(self._saved))
                 self._saved = None

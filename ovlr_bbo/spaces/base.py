@@ -152,7 +152,7 @@ class Space(ABC):
         """The first size of a position move, in output units (a quarter of a bounded range)."""
         return 0.5
 
-    def as_box(self) -> Space | None:
+    def as_box(self) -> Space | None:  # a Box where not None (spaces.continuous)
         """This space as one :class:`~ovlr_bbo.spaces.Box` (same decoding, same candidates) when
         every output is a position, else None."""
         return None

@@ -69,7 +69,7 @@ class Box(Space):
     def position_outputs(self) -> np.ndarray:
         return np.ones(self.output_size, dtype=bool)
 
-    def as_box(self) -> Box:
+    def as_box(self) -> Box | None:
         return self
 
     def relaxation_bounds(self) -> tuple[np.ndarray, np.ndarray]:
@@ -119,5 +119,5 @@ class RandomKeys(Box):
     def position_outputs(self) -> np.ndarray:
         return np.zeros(self.output_size, dtype=bool)
 
-    def as_box(self) -> None:
+    def as_box(self) -> Box | None:
         return None  # keys are confidences, not positions
