@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from ovlr_bbo.ask_tell import AskTellOptimizer
-from ovlr_bbo.spaces import Box, Categorical, Integer, Permutation, Space
+from ovlr_bbo.spaces import Space
 
 from .relaxation import relaxation_bounds
 
@@ -71,7 +71,7 @@ class OnePlusOneEA(AskTellOptimizer):
         success = bool(losses[best] <= self.parent_loss)
         if success:
             self.parent, self.parent_loss = np.array(candidates[best]), float(losses[best])
-        if isinstance(self.space, Box):
+        if not self.space.discrete:
             self.sigma *= np.exp(1 / 3) if success else np.exp(-1 / 12)  # 1/5th success rule
 
     def _recommend(self) -> np.ndarray | None:
@@ -88,10 +88,10 @@ class OnePlusOneEA(AskTellOptimizer):
                 return chosen
 
     def _mutate(self, parent: np.ndarray) -> np.ndarray:
-        if isinstance(self.space, Permutation):
-            return self._swap(parent)
-        if isinstance(self.space, Box):
+        if not self.space.discrete:
             return self._gaussian(parent)
+        if self.space.value_range() is None:  # an ordering: its values are a permutation
+            return self._swap(parent)
         child = parent.copy()
         positions = self._positions(child.size)
         lower, upper = self._value_range(positions)
@@ -104,12 +104,10 @@ class OnePlusOneEA(AskTellOptimizer):
 
     def _value_range(self, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Inclusive value range of the given positions for Binary, Integer and Categorical."""
-        space = self.space
-        if isinstance(space, Categorical):
-            return np.zeros(positions.size, np.int64), space.counts[positions] - 1
-        if isinstance(space, Integer):
-            return space.lb[positions], space.ub[positions]
-        return np.zeros(positions.size, np.int64), np.ones(positions.size, np.int64)
+        value_range = self.space.value_range()
+        assert value_range is not None, "_mutate sends orderings and boxes elsewhere"
+        lower, upper = value_range
+        return np.asarray(lower)[positions], np.asarray(upper)[positions]
 
     def _swap(self, parent: np.ndarray) -> np.ndarray:
         child = parent.copy()

@@ -26,7 +26,7 @@ import numpy as np
 
 import ovlr_bbo.integrations.nevergrad  # noqa: F401  (ng:OVLR names our own optimizer)
 from ovlr_bbo.ask_tell import AskTellOptimizer
-from ovlr_bbo.spaces import Binary, Categorical, Integer, Space
+from ovlr_bbo.spaces import Space
 
 from .relaxation import relaxation_bounds
 
@@ -52,13 +52,7 @@ def check_nevergrad_name(name: str) -> None:
 
 def _integer_range(space: Space) -> tuple[np.ndarray, np.ndarray] | None:
     """Inclusive value range per variable of a Binary, Integer or Categorical space, else None."""
-    if isinstance(space, Binary):
-        return np.zeros(space.dimension, np.int64), np.ones(space.dimension, np.int64)
-    if isinstance(space, Integer):
-        return space.lb.copy(), space.ub.copy()
-    if isinstance(space, Categorical):
-        return np.zeros(space.dimension, np.int64), space.counts - 1
-    return None
+    return space.value_range()
 
 
 def make_parametrization(space: Space) -> ng.p.Array:

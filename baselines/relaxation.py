@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ovlr_bbo.spaces import Binary, Box, Categorical, Integer, Space
+from ovlr_bbo.spaces import Space
 
 __all__ = ["relaxation_bounds", "DiscreteLevels", "discrete_levels", "MAX_CATEGORICAL_LEVELS"]
 
@@ -24,13 +24,7 @@ MAX_CATEGORICAL_LEVELS = 64
 
 def relaxation_bounds(space: Space) -> tuple[np.ndarray, np.ndarray]:
     """Lower and upper bounds of the flat relaxation (``-inf``/``inf`` where unbounded)."""
-    size = space.output_size
-    lower, upper = np.full(size, -np.inf), np.full(size, np.inf)
-    if isinstance(space, Integer):
-        lower[:], upper[:] = -1.0, 1.0
-    elif isinstance(space, Box):
-        lower[space.bounded], upper[space.bounded] = -1.0, 1.0
-    return lower, upper
+    return space.relaxation_bounds()
 
 
 @dataclass(frozen=True)
@@ -92,12 +86,11 @@ class DiscreteLevels:
 
 def discrete_levels(space: Space) -> DiscreteLevels | None:
     """The categorical view of a Binary, Categorical or (small) Integer space, else None."""
-    if isinstance(space, Binary):
-        return DiscreteLevels(np.full(space.dimension, 2), np.zeros(space.dimension, np.int64))
-    if isinstance(space, Categorical):
-        return DiscreteLevels(space.counts.copy(), np.zeros(space.dimension, np.int64))
-    if isinstance(space, Integer):
-        counts = (space.ub - space.lb + 1).astype(np.int64)
-        if counts.max() <= MAX_CATEGORICAL_LEVELS:
-            return DiscreteLevels(counts, space.lb.copy())
-    return None
+    value_range = space.value_range()
+    if value_range is None:
+        return None
+    lower, upper = (np.asarray(v, dtype=np.int64) for v in value_range)
+    counts = upper - lower + 1
+    if counts.max() > MAX_CATEGORICAL_LEVELS:
+        return None
+    return DiscreteLevels(counts, lower.copy())

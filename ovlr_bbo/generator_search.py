@@ -103,7 +103,7 @@ class GeneratorSearch(AskTellOptimizer):
                  shape_rate_growth: bool = True, bound_penalty: float = 1.0,
                  tol_x: float = 1e-12,
                  tol_fun: float = 1e-12):
-        if not isinstance(space, Box):
+        if space.as_box() is not space:
             raise TypeError(f"GeneratorSearch searches continuous boxes (ovlr_bbo.spaces.Box), "
                             f"got {type(space).__name__}; use OVLR for other spaces")
         super().__init__(space, seed=seed, maximize=maximize)
