@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from .benchmark import BenchmarkProblem
 from .binpacking import triplet_instance, uniform_instance
 from .binpacking_decode import DECODERS
-from .binpacking_ioh import ENCODINGS, binpacking
+from .binpacking_ioh import ENCODINGS, binpacking, decoder_suffix
 from .ioh_suites import SUITES, ioh_problem
 
 __all__ = ["ProblemSpec", "parse_problem", "make_problem", "problem_title", "problem_order",
@@ -31,15 +31,16 @@ FAMILIES = {"triplet": triplet_instance, "uniform": uniform_instance}
 PROBLEM_FORMS = (
     "suite:fid:instance:dimension with suite in {pbo, bbob, integer, real} (e.g. pbo:1:1:32)",
     "binpack:family:seed:n_items[:encoding[:decoder]] with family in {triplet, uniform}, "
-    "encoding in {keys, assignment}, decoder in {first_fit, best_fit} "
+    f"encoding in {{keys, assignment}}, decoder in {{{', '.join(DECODERS)}}} "
     "(e.g. binpack:triplet:0:30:keys)",
     "a canonical name: pbo-f1-i1-d32, bbob-f1-i1-d5, binpack-triplet30-s0-keys, "
-    "binpack-uniform120-s0-assignment, binpack-triplet30-s0-keys-bestfit",
+    "binpack-uniform120-s0-assignment, binpack-triplet30-s0-keys-bestfit, "
+    "binpack-triplet30-s0-keys-fill",
 )
 
 _IOH_NAME = re.compile(r"(?P<suite>[a-z]+)-f(?P<fid>\d+)-i(?P<instance>\d+)-d(?P<dimension>\d+)")
 _BINPACK_NAME = re.compile(r"binpack-(?P<family>[a-z]+)(?P<dimension>\d+)-s(?P<instance>\d+)"
-                           r"-(?P<encoding>[a-z]+)(?P<bestfit>-bestfit)?")
+                           r"-(?P<encoding>[a-z]+)(?:-(?P<decoder>bestfit|fill\d*))?")
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,7 @@ class ProblemSpec:
         """The canonical name of the problem instance: ``pbo-f1-i1-d32``,
         ``binpack-triplet30-s0-keys``."""
         if self.suite == "binpack":
-            suffix = "-bestfit" if self.encoding == "keys" and self.decoder == "best_fit" else ""
+            suffix = decoder_suffix(str(self.encoding), str(self.decoder))
             return f"binpack-{self.fid}{self.dimension}-s{self.instance}-{self.encoding}{suffix}"
         return f"{self.suite}-f{self.fid}-i{self.instance}-d{self.dimension}"
 
@@ -168,7 +169,8 @@ def parse_problem(text: str) -> ProblemSpec:
         if ":" in text:
             return _parse_colon(text)
         if match := _BINPACK_NAME.fullmatch(text):
-            decoder = "best_fit" if match["bestfit"] else "first_fit"
+            decoder = {None: "first_fit", "bestfit": "best_fit"}.get(match["decoder"],
+                                                                     match["decoder"])
             return ProblemSpec("binpack", match["family"], int(match["instance"]),
                                int(match["dimension"]), match["encoding"], decoder)
         if match := _IOH_NAME.fullmatch(text):

@@ -219,3 +219,14 @@ def test_fill_decoder_is_a_named_keys_decoder_whose_reference_is_optimal() -> No
     values = fill.evaluate(X)
     assert fill.evaluations == 9 and (np.floor(values) >= 10).all()
     assert np.allclose(values, fill.problem.objective(X))
+
+
+@pytest.mark.parametrize("decoder", ["first_fit", "best_fit", "fill", "fill12"])
+def test_bin_packing_decoders_have_distinct_names_that_parse_back(decoder):
+    from ovlr_bbo.problems import ProblemSpec, parse_problem
+
+    spec = ProblemSpec("binpack", "triplet", 0, 30, "keys", decoder)
+    assert parse_problem(spec.name) == spec
+    others = {ProblemSpec("binpack", "triplet", 0, 30, "keys", d).name
+              for d in ("first_fit", "best_fit", "fill", "fill12")}
+    assert len(others) == 4
