@@ -290,3 +290,29 @@ def test_generator_state_round_trips_through_torch_load_weights_only():
             other.tell(X, f(X))
         _drive(other, f, 10)
     np.testing.assert_array_equal(opt.ask(), receiver.ask())
+
+
+def _two_bit_trap(X):
+    """All zeros is a local optimum of single flips (n); bits 0 and 1 together score n + 5."""
+    X = np.asarray(X)
+    score = (X == 0).sum(1).astype(float)
+    score[(X[:, :2] == 1).all(1) & (X[:, 2:] == 0).all(1)] = X.shape[1] + 5
+    return score
+
+
+def test_escape_kicks_out_of_a_confirmed_local_optimum():
+    found = 0
+    for seed in range(3):
+        opt = OVLR(spaces.Binary(12), seed=seed, maximize=True)
+        assert "escape" in [p.name for p in opt.parts]
+        found += opt.minimize(_two_bit_trap, 4000, batch=True,
+                              stop=lambda o=opt: o.best.score == 17).score == 17
+    assert found == 3
+    without = OVLR(spaces.Binary(12), seed=0, maximize=True,
+                   parts=["mean_first", "gradient", "elitist", "guided", "polish"])
+    assert without.minimize(_two_bit_trap, 4000, batch=True).score < 17
+
+
+def test_escape_needs_the_polish():
+    with pytest.raises(ValueError, match="polish"):
+        OVLR(spaces.Binary(4), seed=0, parts=["gradient", "escape"])

@@ -93,10 +93,14 @@ class Settings:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def batch_settings(optimizer: str, batch: int | None) -> dict[str, Any]:
-    """Constructor settings that make ``optimizer`` ask ``batch`` candidates at a time."""
+def batch_settings(optimizer: str, batch: int | None,
+                   space: str = "binary") -> dict[str, Any]:
+    """Constructor settings that make ``optimizer`` ask ``batch`` candidates at a time (on a
+    continuous box OVLR's batches come from its generator engine)."""
     if batch is None:
         return {}
+    if optimizer == "ovlr" and space == "continuous":
+        return {"parts": ["mean_first", {"name": "generator", "popsize": batch}]}
     if optimizer == "ovlr":
         if batch % 2:
             raise ValueError(f"OVLR asks antithetic pairs: --batch must be even, got {batch}")
@@ -156,7 +160,8 @@ def measure_cell(cell: Cell, settings: Settings) -> Measurement:
     """Measure ``cell`` in this process (see the module docstring)."""
     cuda = torch.device(settings.device).type == "cuda"
     device = {"device": settings.device} if cell.optimizer == REFERENCE else {}
-    options = {**batch_settings(cell.optimizer, settings.batch), **device, **settings.extra}
+    options = {**batch_settings(cell.optimizer, settings.batch, cell.space), **device,
+               **settings.extra}
     space: Space = SPACES[cell.space](cell.dimension)
     warm_up = make_optimizer(cell.optimizer, SPACES[cell.space](2), seed=0, budget=10, **options)
     for _ in range(2):  # one-time initialisation (lazy imports, thread pools) is not counted

@@ -21,20 +21,25 @@ from .base import (
     SampleAsk,
     StepControl,
 )
+from .escape import Escape
 from .generator import GeneratorStep
 from .gradient import GradientStep
 from .polish import Polish
 from .simple import Elitist, Guided, MeanFirst
 
 __all__ = ["Part", "Ask", "MeanAsk", "SampleAsk", "MoveAsk", "GeneratorAsk", "Outcome", "Elite",
-           "StepControl", "GradientStep", "GeneratorStep", "Polish", "MeanFirst", "Elitist",
-           "Guided", "PARTS", "DEFAULT_PARTS", "POSITION_PARTS", "default_parts", "make_parts"]
+           "StepControl", "GradientStep", "GeneratorStep", "Polish", "Escape", "MeanFirst",
+           "Elitist", "Guided", "PARTS", "DEFAULT_PARTS", "POSITION_PARTS", "default_parts",
+           "make_parts"]
 
 #: part classes by the name a configuration uses
 PARTS: dict[str, type[Part]] = {cls.name: cls for cls in
-                                (MeanFirst, GradientStep, GeneratorStep, Elitist, Guided, Polish)}
-#: the default OVLR: the mean first, the OVLR step, elitist re-centring, guided polish
-DEFAULT_PARTS: tuple[str, ...] = ("mean_first", "gradient", "elitist", "guided", "polish")
+                                (MeanFirst, GradientStep, GeneratorStep, Elitist, Guided, Polish,
+                                 Escape)}
+#: the default OVLR: the mean first, the OVLR step, elitist re-centring, guided polish, and
+#: kicks once the polish has confirmed a local optimum
+DEFAULT_PARTS: tuple[str, ...] = ("mean_first", "gradient", "elitist", "guided", "polish",
+                                  "escape")
 #: the default on spaces whose every output is a position (boxes): the generator engine
 POSITION_PARTS: tuple[str, ...] = ("mean_first", "generator")
 

@@ -18,7 +18,7 @@ import torch
 if TYPE_CHECKING:
     from ..ovlr import OVLR
 
-__all__ = ["MeanAsk", "SampleAsk", "MoveAsk", "GeneratorAsk", "Ask", "Outcome", "Elite",
+__all__ = ["MeanAsk", "SampleAsk", "MoveAsk", "GeneratorAsk", "KickAsk", "Ask", "Outcome", "Elite",
            "StepControl", "Part"]
 
 
@@ -59,7 +59,16 @@ class GeneratorAsk:
     candidates: np.ndarray
 
 
-Ask = MeanAsk | SampleAsk | MoveAsk | GeneratorAsk
+@dataclass(frozen=True)
+class KickAsk:
+    """The elite changed by ``size`` single moves at once (one candidate)."""
+
+    outputs: np.ndarray
+    size: int
+    base_loss: float
+
+
+Ask = MeanAsk | SampleAsk | MoveAsk | GeneratorAsk | KickAsk
 
 
 @dataclass(frozen=True)

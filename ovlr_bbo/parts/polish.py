@@ -58,6 +58,7 @@ class Polish(Part):
         self.accepted = False
         self.stalled = 0
         self.rejections = 0  # moves in a row that did not replace the elite
+        self.fruitless_sweeps = 0  # sweeps that ended without accepting a move
         self.tabu_ids: set[int] = set()
         self._fixed_moves: np.ndarray | None = None
 
@@ -152,6 +153,7 @@ class Polish(Part):
             return
         self.tabu_ids.clear()  # a whole sweep without acceptance: the polish ends here
         self.stalled = 0
+        self.fruitless_sweeps += 1
         ovlr.control.shrink(ovlr)
 
     def _retry(self, ovlr: OVLR, move: np.ndarray) -> None:
@@ -167,7 +169,7 @@ class Polish(Part):
                 "sweep": torch.from_numpy(np.array(self.sweep, dtype=np.int64)),
                 "sweep_id": self.sweep_id, "in_flight": self.in_flight,
                 "accepted": self.accepted, "stalled": self.stalled,
-                "rejections": self.rejections,
+                "rejections": self.rejections, "fruitless_sweeps": self.fruitless_sweeps,
                 "tabu_ids": sorted(self.tabu_ids)}
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
@@ -176,4 +178,5 @@ class Polish(Part):
         self.sweep_id, self.in_flight = int(state["sweep_id"]), int(state["in_flight"])
         self.accepted, self.stalled = bool(state["accepted"]), int(state["stalled"])
         self.rejections = int(state["rejections"])
+        self.fruitless_sweeps = int(state["fruitless_sweeps"])
         self.tabu_ids = {int(i) for i in state["tabu_ids"]}

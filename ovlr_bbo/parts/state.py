@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from .base import Ask, GeneratorAsk, MeanAsk, MoveAsk, SampleAsk
+from .base import Ask, GeneratorAsk, KickAsk, MeanAsk, MoveAsk, SampleAsk
 
 __all__ = ["ask_state", "ask_from_state"]
 
@@ -17,6 +17,8 @@ def ask_state(ask: Ask) -> dict[str, Any]:
     state: dict[str, Any] = {"outputs": torch.from_numpy(np.array(ask.outputs, dtype=float))}
     if isinstance(ask, MeanAsk):
         state["kind"] = "mean"
+    elif isinstance(ask, KickAsk):
+        state.update(kind="kick", size=ask.size, base_loss=ask.base_loss)
     elif isinstance(ask, GeneratorAsk):
         state.update(kind="generator", candidates=torch.from_numpy(np.array(ask.candidates)))
     elif isinstance(ask, SampleAsk):
@@ -33,6 +35,8 @@ def ask_from_state(state: dict[str, Any], device: torch.device) -> Ask:
     outputs = state["outputs"].numpy().copy()
     if state["kind"] == "mean":
         return MeanAsk(outputs)
+    if state["kind"] == "kick":
+        return KickAsk(outputs, int(state["size"]), float(state["base_loss"]))
     if state["kind"] == "generator":
         return GeneratorAsk(outputs, state["candidates"].numpy().copy())
     if state["kind"] == "sample":
