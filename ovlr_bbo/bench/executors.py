@@ -13,6 +13,7 @@ workers at once; every run that finished before is already with the caller.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import socket
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -132,6 +133,9 @@ def connect_ray(workers: int | None, address: str | None) -> bool:
     if running:
         ray.init(address=running, log_to_driver=False)
     else:
+        # a private instance for this benchmark: a token file another Ray session left in
+        # ~/.ray must not switch it to token authentication (Ray then fails to start it)
+        os.environ.setdefault("RAY_AUTH_MODE", "disabled")
         ray.init(address="local", num_cpus=workers, include_dashboard=False,
                  log_to_driver=False)
     return True
