@@ -19,6 +19,11 @@ import os
 
 from hypothesis import HealthCheck, settings
 
+# The Ray clusters the tests start are private to this machine: Ray writes a token to ~/.ray the
+# first time it starts one, and later starts would switch to token authentication, which the
+# tests' clients (and Ray's own local start) then fail. Decided before anything imports ray.
+os.environ.setdefault("RAY_AUTH_MODE", "disabled")
+
 _QUIET_CHECKS = [HealthCheck.too_slow, HealthCheck.data_too_large]
 
 settings.register_profile("ci", max_examples=6, deadline=None, derandomize=True, database=None,

@@ -105,6 +105,9 @@ def run_local(specs: Sequence[RunSpec], workers: int, max_restarts: int = 2,
 
 
 def _ray_module() -> Any:
+    # a cluster this benchmark starts is private to it: no token authentication (Ray would turn
+    # it on because of a token file an earlier local cluster left in ~/.ray, and then fail)
+    os.environ.setdefault("RAY_AUTH_MODE", "disabled")
     try:
         import ray
     except ImportError:
@@ -133,9 +136,6 @@ def connect_ray(workers: int | None, address: str | None) -> bool:
     if running:
         ray.init(address=running, log_to_driver=False)
     else:
-        # a private instance for this benchmark: a token file another Ray session left in
-        # ~/.ray must not switch it to token authentication (Ray then fails to start it)
-        os.environ.setdefault("RAY_AUTH_MODE", "disabled")
         ray.init(address="local", num_cpus=workers, include_dashboard=False,
                  log_to_driver=False)
     return True
