@@ -41,6 +41,8 @@ import torch
 
 from ..optimizers import NEVERGRAD_PREFIX, make_optimizer
 from ..spaces import Binary, Box, Space
+from .config import parse_int_list
+from .tables import markdown_table
 
 __all__ = ["Cell", "Measurement", "SPACES", "measure_cell", "run_benchmark", "format_table",
            "main"]
@@ -289,13 +291,12 @@ def format_table(rows: list[Measurement], reference: str = REFERENCE) -> str:
     gpu = any(row.gpu_peak_bytes is not None for row in rows)
     head = ["space", "d", "optimizer", "batch", "evals", "us/eval", "x OVLR", "peak KiB",
             "x OVLR", "setup s"] + (["GPU KiB"] if gpu else [])
-    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    cells: list[list[str]] = []
     for row in rows:
         cell = row.cell
         start = [cell.space, str(cell.dimension), cell.optimizer]
         if row.error is not None:
-            lines.append("| " + " | ".join(start + [f"error: {row.error}"]
-                                           + [""] * (len(head) - 4)) + " |")
+            cells.append(start + [f"error: {row.error}"] + [""] * (len(head) - 4))
             continue
         ref = refs.get((cell.space, cell.dimension))
         values = start + [
@@ -304,9 +305,8 @@ def format_table(rows: list[Measurement], reference: str = REFERENCE) -> str:
             _ratio(row.per_evaluation, ref.per_evaluation if ref else None),
             _kib(row.peak_bytes),
             _ratio(row.peak_bytes, ref.peak_bytes if ref else None), f"{row.setup_seconds:.3f}"]
-        lines.append("| " + " | ".join(values + ([_kib(row.gpu_peak_bytes)] if gpu else []))
-                     + " |")
-    return "\n".join(lines)
+        cells.append(values + ([_kib(row.gpu_peak_bytes)] if gpu else []))
+    return markdown_table(head, cells)
 
 
 def growth_lines(rows: list[Measurement]) -> list[str]:
@@ -329,10 +329,9 @@ def growth_lines(rows: list[Measurement]) -> list[str]:
 
 def _int_list(text: str) -> list[int]:
     try:
-        values = [int(part) for part in text.split(",") if part.strip()]
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"expected comma-separated integers, got {text!r}") from None
+        values = parse_int_list(text, "a list of integers")
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
     if not values or min(values) < 1:
         raise argparse.ArgumentTypeError(f"expected positive integers, got {text!r}")
     return values

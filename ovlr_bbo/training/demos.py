@@ -19,6 +19,8 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from ..bench import tables
+from ..bench.config import parse_int_list
 from .cost import cost_rows
 from .loss import OVLRLoss, truncated_squared_loss, zero_one_loss
 
@@ -26,13 +28,10 @@ __all__ = ["SineSetting", "DigitsSetting", "sine_rows", "digits_rows", "markdown
 
 
 def markdown_table(rows: Sequence[dict], columns: Sequence[str]) -> str:
-    """Rows of dicts as a markdown table (floats with 4 significant digits)."""
-    def cell(value) -> str:
-        return f"{value:.4g}" if isinstance(value, float) else str(value)
-
-    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
-    lines += ["| " + " | ".join(cell(row[name]) for name in columns) + " |" for row in rows]
-    return "\n".join(lines)
+    """Rows of dicts as a markdown table (floats with 4 significant digits), through the
+    project's one table writer."""
+    return tables.markdown_table(columns, [[row[name] for name in columns] for row in rows],
+                                 digits=4)
 
 
 def _mean_std(values: Sequence[float]) -> str:
@@ -206,7 +205,7 @@ def digits_rows(seeds: Sequence[int] = (0, 1, 2), setting: DigitsSetting | None 
 
 # ------------------------------------------------------------------------------- command line
 def _seeds(text: str) -> list[int]:
-    return [int(part) for part in text.split(",") if part]
+    return parse_int_list(text, "--seeds")
 
 
 def _run_sine(args: argparse.Namespace) -> str:
