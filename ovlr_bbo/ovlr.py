@@ -81,8 +81,9 @@ class OVLR(AskTellOptimizer):
             (the vector policy is clamped, a network's outputs squashed with tanh); positions
             are never bounded. None for no bound.
         parts: the parts (:mod:`ovlr_bbo.parts`): names, ``{"name": ..., settings}`` or
-            :class:`~ovlr_bbo.parts.Part` objects; None for the default
-            ``("mean_first", "gradient", "elitist", "guided", "polish")``.
+            :class:`~ovlr_bbo.parts.Part` objects; None for the default of the space
+            (:func:`ovlr_bbo.parts.default_parts`: ``("mean_first", "generator")`` on a box,
+            ``("mean_first", "gradient", "elitist", "guided", "polish", "escape")`` elsewhere).
         accept_equal: a candidate as good as the elite replaces it (crosses plateaus).
         torch_optimizer: a ``torch.optim.Optimizer`` class (Adam by default), built with the lr.
         device: where the policy and the estimator run (``"cpu"`` or ``"cuda"``).
@@ -128,9 +129,8 @@ class OVLR(AskTellOptimizer):
         self._popsize = self.n_outputs * self.estimator.n_samples
         offset = getattr(self.policy, "offset", None)
         self._offset: nn.Parameter | None = offset if isinstance(offset, nn.Parameter) else None
-        self._output_view = (self._offset.detach().numpy()  # shares the parameter's memory
-                             if self._vector and self._offset is not None
-                             and self.device.type == "cpu" else None)
+        self._output_view = self._view_of_output()
+        self._generator = next((p for p in self.parts if isinstance(p, GeneratorStep)), None)
         positions = space.position_outputs()
         self.has_positions = bool(positions.any())
         self.sign_outputs = space.sign_outputs()
@@ -144,9 +144,8 @@ class OVLR(AskTellOptimizer):
     @property
     def sigma(self) -> float:
         """The output noise; with the generator engine, its global scale."""
-        for part in self.parts:
-            if isinstance(part, GeneratorStep) and part.sigma is not None:
-                return part.sigma
+        if self._generator is not None and self._generator.sigma is not None:
+            return self._generator.sigma
         return self.control.sigma
 
     @property
@@ -157,9 +156,8 @@ class OVLR(AskTellOptimizer):
     def popsize(self) -> int:
         """The most the next ask returns: an OVLR batch (mean and polish asks return fewer), or
         the generator engine's current population (it grows with its restarts)."""
-        for part in self.parts:
-            if isinstance(part, GeneratorStep):
-                return part.popsize(self)
+        if self._generator is not None:
+            return self._generator.popsize(self)
         return int(self._popsize)
 
     # ------------------------------------------------------------------ policy, for the parts
@@ -167,7 +165,7 @@ class OVLR(AskTellOptimizer):
         """The policy's outputs; a network's confidence outputs squashed into the bound."""
         outputs = self.policy(latent)
         if self.output_bound is not None and not self._vector:
-            bound = self.output_bound * self.sigma
+            bound = self.output_bound * self.control.sigma
             squashed = bound * torch.tanh(outputs / bound)
             outputs = squashed if self._all_confidences else torch.where(
                 self._confidences, squashed, outputs)
@@ -227,7 +225,7 @@ class OVLR(AskTellOptimizer):
     def _unsquash(self, outputs: torch.Tensor) -> torch.Tensor:
         if self.output_bound is None:
             return outputs
-        bound = self.output_bound * self.sigma
+        bound = self.output_bound * self.control.sigma
         inner = bound * torch.atanh((outputs / bound).clamp(-1 + 1e-6, 1 - 1e-6))
         return inner if self._all_confidences else torch.where(self._confidences, inner, outputs)
 
@@ -236,7 +234,7 @@ class OVLR(AskTellOptimizer):
         output = self._offset
         if not self._vector or output is None or self.output_bound is None:
             return
-        bound = self.output_bound * self.sigma
+        bound = self.output_bound * self.control.sigma
         with torch.no_grad():
             if self._all_confidences:
                 output.clamp_(-bound, bound)
@@ -312,8 +310,13 @@ class OVLR(AskTellOptimizer):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
+        self._output_view = self._view_of_output()
+
+    def _view_of_output(self) -> np.ndarray | None:
+        """A numpy view sharing the vector policy's parameter memory (CPU only), else None."""
         if self._vector and self._offset is not None and self.device.type == "cpu":
-            self._output_view = self._offset.detach().numpy()
+            return self._offset.detach().numpy()
+        return None
 
     def _state(self) -> dict[str, Any]:
         elite = self.elite
