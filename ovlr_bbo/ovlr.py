@@ -32,6 +32,7 @@ from .parts import (
     MoveAsk,
     Outcome,
     Part,
+    SampleAsk,
     StepControl,
     make_parts,
 )
@@ -161,6 +162,10 @@ class OVLR(AskTellOptimizer):
         return int(self._popsize)
 
     # ------------------------------------------------------------------ policy, for the parts
+    def pending_samples(self) -> int:
+        """OVLR batches asked and not told yet (several asks outstanding: a pool of workers)."""
+        return sum(isinstance(memo, SampleAsk) for _, memo in self._pending.values())
+
     def policy_outputs(self, latent: torch.Tensor) -> torch.Tensor:
         """The policy's outputs; a network's confidence outputs squashed into the bound."""
         outputs = self.policy(latent)

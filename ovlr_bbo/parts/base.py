@@ -61,10 +61,10 @@ class GeneratorAsk:
 
 @dataclass(frozen=True)
 class KickAsk:
-    """The elite changed by ``size`` single moves at once (one candidate)."""
+    """The elite changed by ``sizes[j]`` single moves at once (candidate ``j``)."""
 
     outputs: np.ndarray
-    size: int
+    sizes: tuple[int, ...]
     base_loss: float
 
 

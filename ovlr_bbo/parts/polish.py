@@ -15,7 +15,10 @@ not walk back and forth on a plateau; when every move is tabu the list is cleare
   (:class:`StepControl`), which on position outputs also halves sigma.
 - A sweep that accepts nothing ends the polish; OVLR steps resume.
 
-Several asks may be outstanding: every ask during a sweep gets the sweep's next move.
+Several asks may be outstanding (a pool of workers): every ask during a sweep gets the sweep's next
+move; OVLR batches still out count towards ``patience``, so the sweep starts without waiting for
+them; a move that made an older elite worse goes to the back of the fresh sweep; and while the
+sweep's last moves are out, the ``escape`` part kicks, as it would once they are back.
 """
 
 from __future__ import annotations
@@ -67,13 +70,20 @@ class Polish(Part):
         """Whether a sweep is under way (moves left or moves of it still out)."""
         return len(self.sweep) > 0 or self.in_flight > 0
 
+    @property
+    def closing(self) -> bool:
+        """Whether every move of the sweep is out and none was accepted yet."""
+        return not len(self.sweep) and self.in_flight > 0 and not self.accepted
+
     # ------------------------------------------------------------------ asks
     def propose(self, ovlr: OVLR) -> Ask | None:
         """The next moves of the sweep: one while moves get accepted, more (up to ``popsize``,
         less the moves already out) after a streak of rejections, where evaluating several at
         once wastes little and costs less per evaluation."""
         if not len(self.sweep):
-            return None
+            if not self._due(ovlr):
+                return None
+            self.start(ovlr)
         wanted = min(ovlr.popsize, 1 + self.rejections // REJECTIONS_PER_EXTRA_MOVE)
         count = min(len(self.sweep), max(1, wanted - self.in_flight))
         moves = self.sweep[::-1][:count]
@@ -105,11 +115,14 @@ class Polish(Part):
         self.accepted = False
 
     def _moves(self, ovlr: OVLR) -> np.ndarray:
+        return self.moves_around(ovlr, ovlr.elite.require_output())
+
+    def moves_around(self, ovlr: OVLR, output: np.ndarray) -> np.ndarray:
+        """The space's single moves at ``output`` (cached where they do not depend on it)."""
         if ovlr.space.moves_depend_on_point:
-            return ovlr.space.moves(ovlr.elite.require_output())
+            return ovlr.space.moves(output)
         if self._fixed_moves is None:
-            self._fixed_moves = np.asarray(ovlr.space.moves(ovlr.elite.require_output()),
-                                           dtype=np.int64)
+            self._fixed_moves = np.asarray(ovlr.space.moves(output), dtype=np.int64)
         return self._fixed_moves
 
     # ------------------------------------------------------------------ tells
@@ -122,9 +135,17 @@ class Polish(Part):
             self.start(ovlr)  # the sweep's moves belonged to the old elite
         if isinstance(ask, SampleAsk):
             self.stalled = 0 if outcome.improved else self.stalled + 1
-            if (not self.polishing and self.stalled >= self.patience
-                    and ovlr.elite.output is not None and len(self._moves(ovlr))):
+            if self._due(ovlr, ovlr_batches_out=0):
                 self.start(ovlr)
+
+    def _due(self, ovlr: OVLR, ovlr_batches_out: int | None = None) -> bool:
+        """Whether a sweep should start: ``patience`` OVLR batches without improvement, counting
+        those still out for evaluation as such (with several asks outstanding they would only
+        delay the sweep)."""
+        if self.polishing or ovlr.elite.output is None:
+            return False
+        out = ovlr.pending_samples() if ovlr_batches_out is None else ovlr_batches_out
+        return self.stalled + out >= self.patience and len(self._moves(ovlr)) > 0
 
     def _after_move(self, ovlr: OVLR, ask: MoveAsk, losses: np.ndarray,
                     outcome: Outcome) -> None:
@@ -134,9 +155,8 @@ class Polish(Part):
         self.rejections = 0 if outcome.replaced else self.rejections + len(ask.moves)
         if not outcome.replaced:
             stale = not current or ask.elite_version != outcome.version_before
-            if stale and self.polishing:  # improved on their own elite: try them on this one
-                for move in ask.moves[losses < ask.base_loss]:
-                    self._retry(ovlr, move[None])
+            if stale and self.polishing:
+                self._transfer(ovlr, ask, losses)
         else:
             self.accepted = True
             if outcome.improved:
@@ -155,6 +175,18 @@ class Polish(Part):
         self.stalled = 0
         self.fruitless_sweeps += 1
         ovlr.control.shrink(ovlr)
+
+    def _transfer(self, ovlr: OVLR, ask: MoveAsk, losses: np.ndarray) -> None:
+        """Moves judged on an older elite (several asks outstanding): one that improved on it is
+        tried next on this one; one that made it worse goes to the back of the sweep, as it
+        likely does the same here."""
+        for move in ask.moves[losses < ask.base_loss]:
+            self._retry(ovlr, move[None])
+        worse = ask.moves[losses > ask.base_loss]
+        if len(worse) and len(self.sweep):
+            late = np.isin(_move_ids(self.sweep), _move_ids(worse))
+            if late.any():  # the sweep is taken from its end: these come last
+                self.sweep = np.concatenate([self.sweep[late], self.sweep[~late]])
 
     def _retry(self, ovlr: OVLR, move: np.ndarray) -> None:
         if ovlr.space.moves_depend_on_point:

@@ -18,7 +18,7 @@ def ask_state(ask: Ask) -> dict[str, Any]:
     if isinstance(ask, MeanAsk):
         state["kind"] = "mean"
     elif isinstance(ask, KickAsk):
-        state.update(kind="kick", size=ask.size, base_loss=ask.base_loss)
+        state.update(kind="kick", sizes=list(ask.sizes), base_loss=ask.base_loss)
     elif isinstance(ask, GeneratorAsk):
         state.update(kind="generator", candidates=torch.from_numpy(np.array(ask.candidates)))
     elif isinstance(ask, SampleAsk):
@@ -36,7 +36,7 @@ def ask_from_state(state: dict[str, Any], device: torch.device) -> Ask:
     if state["kind"] == "mean":
         return MeanAsk(outputs)
     if state["kind"] == "kick":
-        return KickAsk(outputs, int(state["size"]), float(state["base_loss"]))
+        return KickAsk(outputs, tuple(int(k) for k in state["sizes"]), float(state["base_loss"]))
     if state["kind"] == "generator":
         return GeneratorAsk(outputs, state["candidates"].numpy().copy())
     if state["kind"] == "sample":

@@ -135,6 +135,13 @@ class Space(ABC):
         """An output that decodes to the candidate of ``output`` changed by ``move``; ``step`` is
         the size of a position move in output units (ignored by confidence outputs)."""
 
+    def apply_moves(self, output: np.ndarray, moves: np.ndarray, step: float) -> np.ndarray:
+        """``output`` changed by each of ``moves`` (rows of :meth:`moves`, distinct) in turn."""
+        moved = np.array(output, dtype=float)
+        for i, a in moves:
+            moved = self.apply_move(moved, (int(i), int(a)), step)
+        return moved
+
     @abstractmethod
     def position_outputs(self) -> np.ndarray:
         """Boolean mask over the flat output: True where an output is a position."""

@@ -66,6 +66,12 @@ class Binary(_Confidences):
         moved[i] = -moved[i] if moved[i] != 0 else 1.0
         return moved
 
+    def apply_moves(self, output: np.ndarray, moves: np.ndarray, step: float) -> np.ndarray:
+        moved = np.array(output, dtype=float)
+        bits = np.asarray(moves)[:, 0]
+        moved[bits] = np.where(moved[bits] != 0, -moved[bits], 1.0)
+        return moved
+
     def sign_outputs(self) -> np.ndarray:
         return np.ones(self.output_size, dtype=bool)
 
