@@ -90,10 +90,12 @@ def _convergence_panel(axis, runs: list[dict[str, Any]], optimizers: list[str]) 
     axis.set_ylabel("distance to optimum (mean)")
 
 
-def ecdf_figure(records: list[dict[str, Any]], times: dict[str, RunTimes], folder: Path) -> Path:
+def ecdf_figure(records: list[dict[str, Any]], times: dict[str, RunTimes], folder: Path,
+                title: str = "ECDF over all problems (fixed targets)", name: str = "ecdf.png"
+                ) -> Path:
     """Fraction of (run, target) pairs hit against the fraction of the budget used, one line per
-    optimizer over all problems and the fixed targets (failed runs hit nothing); the area under
-    each curve is its AOCC."""
+    optimizer over ``records`` (all problems, or a group of them) and the fixed targets (failed
+    runs hit nothing); the area under each curve is its AOCC. Saved as ``folder/name``."""
     plt = _pyplot()
     grid = np.geomspace(1e-3, 1.0, 100)
     figure, axis = plt.subplots(figsize=(6, 4))
@@ -105,10 +107,10 @@ def ecdf_figure(records: list[dict[str, Any]], times: dict[str, RunTimes], folde
     axis.set_ylim(0, 1)
     axis.set_xlabel("fraction of the budget")
     axis.set_ylabel("fraction of targets hit")
-    axis.set_title("ECDF over all problems (fixed targets)")
+    axis.set_title(title)
     axis.legend(fontsize=8)
     figure.tight_layout()
-    path = folder / "ecdf.png"
+    path = folder / name
     figure.savefig(path, dpi=110)
     plt.close(figure)
     return path

@@ -13,6 +13,7 @@ from ovlr_bbo.problems.registry import problem_order, problem_title
 
 from .figures import convergence_figures, ecdf_figure, success_figure
 from .metrics import RunTimes, hitting_times, load_traces, ok_records, summarize
+from .ranks import group_tables, rank_table, records_by_group
 from .tables import format_number, markdown_table
 
 __all__ = ["write_report", "run_times", "headline_table", "overall_table", "per_problem_table",
@@ -120,6 +121,35 @@ def _binpacking_parts(records: list[dict[str, Any]]) -> list[str]:
     return ["## Bin packing: bins above the optimum or lower bound", bins_above_table(records)]
 
 
+_RANK_NOTE = """\
+Ranks per run (see `ovlr_bbo/bench/ranks.py`): in each cell (problem, instance, dimension, seed)
+the optimizers' runs are ranked, 1 = best: runs that reached the optimum by evaluations to the
+optimum, ahead of the others, which rank by the final gap |best - optimum| (by best value where
+the optimum is unknown); failed runs last; ties share the mean rank. *Behind* = problems where
+the optimizer's median final gap (a successful run counts 0, a failed one infinite) exceeds the
+smallest median gap of the other optimizers (relative tolerance 1e-9)."""
+
+
+def _rank_parts(records: list[dict[str, Any]]) -> list[str]:
+    table = rank_table(records)
+    if table is None:
+        return []
+    return ["## Mean rank per run", table, _RANK_NOTE]
+
+
+def _group_parts(records: list[dict[str, Any]]) -> list[str]:
+    tables = group_tables(records)
+    return ["## Per problem group", *tables] if tables else []
+
+
+def _group_ecdfs(records: list[dict[str, Any]], times: dict[str, RunTimes], folder: Path
+                 ) -> list[Path]:
+    """One ECDF figure per problem group present (``ecdf_<slug>.png``)."""
+    return [ecdf_figure(members, times, folder, title=f"ECDF: {group.suite} {group.name}",
+                        name=f"ecdf_{group.slug}.png")
+            for group, members in records_by_group(records)]
+
+
 def write_report(root: str | Path, records: list[dict[str, Any]], config: dict[str, Any]) -> Path:
     """Write ``root/report/summary.md`` and the figures; return the report folder."""
     folder = Path(root) / "report"
@@ -134,10 +164,11 @@ def write_report(root: str | Path, records: list[dict[str, Any]], config: dict[s
         times = run_times(root, records)
         titles = problem_titles(records)
         figures = [*convergence_figures(records, folder, titles),
-                   ecdf_figure(records, times, folder),
+                   ecdf_figure(records, times, folder), *_group_ecdfs(records, times, folder),
                    success_figure(summarize(records, times), titles, folder)]
         parts += ["## Successes per problem", headline_table(records),
                   "## Overall", overall_table(records, times),
+                  *_rank_parts(records), *_group_parts(records),
                   "## Per problem", per_problem_table(records, times), _DEFINITIONS,
                   *_binpacking_parts(records),
                   "## Failures", _failures(records),
