@@ -24,7 +24,7 @@ from .spaces import Space
 __all__ = ["AskTellOptimizer", "Best", "STATE_FORMAT", "warn_skipped"]
 
 #: version of the layout of state_dict()
-STATE_FORMAT = 1
+STATE_FORMAT = 2
 
 
 @dataclass(frozen=True)

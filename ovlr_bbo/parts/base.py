@@ -18,8 +18,8 @@ import torch
 if TYPE_CHECKING:
     from ..ovlr import OVLR
 
-__all__ = ["MeanAsk", "SampleAsk", "MoveAsk", "GeneratorAsk", "KickAsk", "Ask", "Outcome", "Elite",
-           "StepControl", "Part"]
+__all__ = ["MeanAsk", "SampleAsk", "MoveAsk", "GeneratorAsk", "KickAsk", "TrialAsk", "Ask",
+           "Outcome", "Elite", "StepControl", "Part"]
 
 
 @dataclass(frozen=True)
@@ -66,9 +66,21 @@ class KickAsk:
     outputs: np.ndarray
     sizes: tuple[int, ...]
     base_loss: float
+    starts_trial: bool = False
 
 
-Ask = MeanAsk | SampleAsk | MoveAsk | GeneratorAsk | KickAsk
+@dataclass(frozen=True)
+class TrialAsk:
+    """Single moves around the point of an iterated-local-search trial (not the elite), whose
+    loss was ``base_loss``; ``trial`` numbers the trial."""
+
+    outputs: np.ndarray
+    moves: np.ndarray
+    trial: int
+    base_loss: float
+
+
+Ask = MeanAsk | SampleAsk | MoveAsk | GeneratorAsk | KickAsk | TrialAsk
 
 
 @dataclass(frozen=True)

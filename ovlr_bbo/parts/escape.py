@@ -17,9 +17,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import torch
 
-from .base import Ask, KickAsk, Outcome, Part
+from .base import Ask, KickAsk, Outcome, Part, TrialAsk
 from .polish import REJECTIONS_PER_EXTRA_MOVE, Polish
+from .trial import Trial
 
 if TYPE_CHECKING:
     from ..ovlr import OVLR
@@ -33,10 +35,14 @@ class Escape(Part):
     name = "escape"
     ask_order = 1.5  # after the polish, before the OVLR step
 
-    def __init__(self, exponent: float = 1.5) -> None:
+    def __init__(self, exponent: float = 1.5, trials: bool = True) -> None:
         if not exponent > 0:
             raise ValueError(f"exponent must be positive, got {exponent}")
-        self.exponent = float(exponent)
+        self.exponent, self.trials = float(exponent), bool(trials)
+        self.trial: Trial | None = None
+        self.trial_count = 0
+        #: per operator (kick, trial): improvements of the elite and evaluations spent
+        self.record = np.zeros((2, 2))
         self.kicking = False
         self.confirmed = False  # the elite is a confirmed local optimum of single moves
         self.seen_sweeps = 0
@@ -69,11 +75,26 @@ class Escape(Part):
         if len(moves) == 0:
             return None
         count = min(ovlr.popsize, 1 + self.rejections // REJECTIONS_PER_EXTRA_MOVE)
-        sizes = tuple(self._size(ovlr, len(moves)) for _ in range(count))
+        if self.trial is not None:
+            ask = self.trial.propose(ovlr, count)
+            if ask is not None:
+                return ask  # else: the trial's last moves are out; kick meanwhile
+        starts_trial = self.trial is None and self._trial_next(ovlr)
+        sizes = tuple(self._size(ovlr, len(moves)) for _ in range(1 if starts_trial else count))
         outputs = np.stack([
             ovlr.space.apply_moves(elite, moves[ovlr.rng.permutation(len(moves))[:size]],
                                    ovlr.control.move_step) for size in sizes])
-        return KickAsk(outputs, sizes, ovlr.elite.loss)
+        return KickAsk(outputs, sizes, ovlr.elite.loss, starts_trial)
+
+    def _trial_next(self, ovlr: OVLR) -> bool:
+        """Whether the next kick starts a trial: the operator (plain kicks or trials) with the
+        higher rate of improvements per evaluation, each starting from one improvement in
+        ``dimension`` evaluations."""
+        if not self.trials:
+            return False
+        prior = ovlr.space.dimension
+        rates = (self.record[:, 0] + 1) / (self.record[:, 1] + prior)
+        return bool(rates[1] > rates[0])
 
     def _size(self, ovlr: OVLR, n_moves: int) -> int:
         """A kick size from ``P(k) ~ k^-exponent`` (its distribution is cached per range)."""
@@ -88,21 +109,46 @@ class Escape(Part):
 
     def observe(self, ovlr: OVLR, ask: Ask, losses: np.ndarray, usable: np.ndarray,
                 outcome: Outcome) -> None:
-        if not isinstance(ask, KickAsk):
+        if isinstance(ask, TrialAsk):
+            self._count(1, usable, outcome)
+            if not outcome.replaced and self.trial is not None:
+                if self.trial.observe(ask, losses):
+                    self.trial.restart(ovlr, self.polish.moves_around(ovlr, self.trial.centre))
+                elif self.trial.over:
+                    self.trial = None  # a local optimum worse than the elite
+                return
+        elif isinstance(ask, KickAsk):
+            self._count(int(ask.starts_trial), usable, outcome)
+            self.rejections = 0 if outcome.replaced else self.rejections + len(ask.sizes)
+            if not outcome.replaced:
+                if ask.starts_trial and self.trial is None and usable.any():
+                    best = int(np.argmin(np.where(usable, losses, np.inf)))
+                    self.trial_count += 1
+                    self.trial = Trial(self.trial_count, np.array(ask.outputs[best]),
+                                       float(losses[best]))
+                    self.trial.restart(ovlr, self.polish.moves_around(ovlr, self.trial.centre))
+                return
+        else:
             return
-        self.rejections = 0 if outcome.replaced else self.rejections + len(ask.sizes)
-        if not outcome.replaced:
-            return
-        self.confirmed = False
+        self.trial, self.confirmed = None, False
         if outcome.improved:
-            self._polish(ovlr).start(ovlr)  # a sweep around the better point
+            self.polish.start(ovlr)  # a sweep around the better point
+
+    def _count(self, operator: int, usable: np.ndarray, outcome: Outcome) -> None:
+        self.record[operator] += (float(outcome.improved), float(usable.sum()))
 
     def state_dict(self) -> dict[str, Any]:
         return {"exponent": self.exponent, "kicking": self.kicking, "confirmed": self.confirmed,
-                "seen_sweeps": self.seen_sweeps, "rejections": self.rejections}
+                "seen_sweeps": self.seen_sweeps, "rejections": self.rejections,
+                "trials": self.trials, "trial_count": self.trial_count,
+                "record": torch.from_numpy(self.record.copy()),
+                "trial": None if self.trial is None else self.trial.state_dict()}
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         self.exponent = float(state["exponent"])
         self.kicking, self.confirmed = bool(state["kicking"]), bool(state["confirmed"])
         self.seen_sweeps = int(state["seen_sweeps"])
-        self.rejections = int(state.get("rejections", 0))
+        self.rejections = int(state["rejections"])
+        self.trials, self.trial_count = bool(state["trials"]), int(state["trial_count"])
+        self.record = state["record"].numpy().copy()
+        self.trial = None if state["trial"] is None else Trial.from_state(state["trial"])

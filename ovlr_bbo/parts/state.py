@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from .base import Ask, GeneratorAsk, KickAsk, MeanAsk, MoveAsk, SampleAsk
+from .base import Ask, GeneratorAsk, KickAsk, MeanAsk, MoveAsk, SampleAsk, TrialAsk
 
 __all__ = ["ask_state", "ask_from_state"]
 
@@ -18,7 +18,11 @@ def ask_state(ask: Ask) -> dict[str, Any]:
     if isinstance(ask, MeanAsk):
         state["kind"] = "mean"
     elif isinstance(ask, KickAsk):
-        state.update(kind="kick", sizes=list(ask.sizes), base_loss=ask.base_loss)
+        state.update(kind="kick", sizes=list(ask.sizes), base_loss=ask.base_loss,
+                     starts_trial=ask.starts_trial)
+    elif isinstance(ask, TrialAsk):
+        state.update(kind="trial", moves=torch.from_numpy(np.array(ask.moves, dtype=np.int64)),
+                     trial=ask.trial, base_loss=ask.base_loss)
     elif isinstance(ask, GeneratorAsk):
         state.update(kind="generator", candidates=torch.from_numpy(np.array(ask.candidates)))
     elif isinstance(ask, SampleAsk):
@@ -36,7 +40,11 @@ def ask_from_state(state: dict[str, Any], device: torch.device) -> Ask:
     if state["kind"] == "mean":
         return MeanAsk(outputs)
     if state["kind"] == "kick":
-        return KickAsk(outputs, tuple(int(k) for k in state["sizes"]), float(state["base_loss"]))
+        return KickAsk(outputs, tuple(int(k) for k in state["sizes"]), float(state["base_loss"]),
+                       bool(state["starts_trial"]))
+    if state["kind"] == "trial":
+        return TrialAsk(outputs, state["moves"].numpy().copy(), int(state["trial"]),
+                        float(state["base_loss"]))
     if state["kind"] == "generator":
         return GeneratorAsk(outputs, state["candidates"].numpy().copy())
     if state["kind"] == "sample":
