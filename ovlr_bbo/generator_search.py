@@ -87,6 +87,10 @@ class GeneratorSearch(AskTellOptimizer):
         utilities: ``"log"`` (xNES/CMA-like log weights) or ``"centered_ranks"`` (G2).
         restarts: ``"ipop"`` (default), ``"bipop"`` or ``"none"``.
         bound_penalty: weight of the ranking penalty for samples outside a bounded box.
+        bound_margin: how far beyond a bound the mean may go, in its coordinate's spread (0: it
+            stays in the box). Measured on BBOB instances 1-2, seed 0: 10 solves f5 at d = 20
+            (optimum on the bound; 2/2 instead of 0/2) but loses f6 at d = 20 on instance 2, so
+            the default keeps the mean in the box.
         eta_mean, eta_shape: learning rates of (G5) and (G6); default 1 and xNES's/SNES's rate
             at the default population, growing with larger ones as CMA-ES's c_mu does
             (``shape_rate_growth``; capped at 1).
@@ -101,6 +105,7 @@ class GeneratorSearch(AskTellOptimizer):
                  restarts: str = "ipop", rank_one: float = 1.0,
                  eta_mean: float = 1.0, eta_shape: float | None = None,
                  shape_rate_growth: bool = True, bound_penalty: float = 1.0,
+                 bound_margin: float = 0.0,
                  tol_x: float = 1e-12,
                  tol_fun: float = 1e-12):
         if space.as_box() is not space:
@@ -131,6 +136,9 @@ class GeneratorSearch(AskTellOptimizer):
         if not bound_penalty >= 0:
             raise ValueError(f"bound_penalty must be >= 0, got {bound_penalty}")
         self.bound_penalty = float(bound_penalty)
+        if not bound_margin >= 0:
+            raise ValueError(f"bound_margin must be >= 0, got {bound_margin}")
+        self.bound_margin = float(bound_margin)
         self.tol_x, self.tol_fun = float(tol_x), float(tol_fun)
         # bounds handling assumes Box's clipping decode (RandomKeys squashes instead: unbounded)
         clipping = type(space).decode is Box.decode
@@ -293,11 +301,20 @@ class GeneratorSearch(AskTellOptimizer):
         self.policy.sigma *= math.exp(min(log_change, 1.0))
 
     def _keep_mean_in_box(self) -> None:
+        """The mean stays in the box, up to ``bound_margin`` of its coordinate's spread beyond
+        a bound: there most samples are clipped onto the bound (where BBOB's linear slope, and
+        any optimum on a bound, is reached exactly) while some still land inside."""
         if self._bounded.any():
             with torch.no_grad():
                 mean = self.policy.mean
+                limit = torch.ones_like(mean)
+                if self.bound_margin > 0:
+                    shape = self.policy.shape.detach()
+                    spread = shape.norm(dim=1) if self.form == "full" else shape.abs()
+                    limit = limit + self.bound_margin * self.policy.sigma * spread
                 bounded = torch.from_numpy(self._bounded)
-                mean.copy_(torch.where(bounded, mean.clamp(-1.0, 1.0), mean))
+                mean.copy_(torch.where(bounded, torch.maximum(torch.minimum(mean, limit),
+                                                              -limit), mean))
 
     def _record(self, generation_best: float) -> None:
         run = self.run

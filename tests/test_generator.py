@@ -179,6 +179,21 @@ def test_bounded_candidates_stay_in_the_box():
     assert opt.best.score < 1e-6
 
 
+def test_bound_margin_lets_the_mean_reach_an_optimum_on_a_bound():
+    """A linear slope, flat beyond the bound (BBOB f5's shape, clipped): with the mean allowed a
+    margin beyond the bound, the samples land on it and the optimum is hit exactly."""
+    def slope(x):
+        return float(-np.minimum(x, 1.0).sum())
+    inside = GeneratorSearch(Box(-1, 1, dimension=12), seed=0, bound_margin=0.0)
+    beyond = GeneratorSearch(Box(-1, 1, dimension=12), seed=0, bound_margin=10.0)
+    run(inside, slope, 3000)
+    run(beyond, slope, 3000)
+    assert beyond.best.score == -12.0
+    assert inside.best.score > -12.0 + 1e-3  # in the box, half the samples fall short of it
+    with pytest.raises(ValueError, match="bound_margin"):
+        GeneratorSearch(Box(dimension=2), bound_margin=-1.0)
+
+
 def test_user_errors_say_what_to_do():
     with pytest.raises(TypeError, match="Box"):
         GeneratorSearch(Permutation(4))
