@@ -316,3 +316,66 @@ def test_escape_kicks_out_of_a_confirmed_local_optimum():
 def test_escape_needs_the_polish():
     with pytest.raises(ValueError, match="polish"):
         OVLR(spaces.Binary(4), seed=0, parts=["gradient", "escape"])
+
+
+def _escape(opt):
+    return next(p for p in opt.parts if p.name == "escape")
+
+
+def test_a_trial_descends_from_where_its_kick_landed_and_ends_on_the_elite():
+    """Once trials pay more than kicks, a kick that lands worse starts a descent around the kicked
+    point (not the elite), by single flips that beat the trial's centre, until a point not worse
+    than the elite replaces it."""
+    opt = OVLR(spaces.Binary(10), seed=0)
+
+    def count_ones(X):
+        return np.asarray(X).sum(1).astype(float)
+
+    opt.minimize(count_ones, 400, batch=True)
+    escape = _escape(opt)
+    assert escape.kicking and opt.best.score == 0
+    escape.record[:] = [[0.0, 1000.0], [5.0, 10.0]]  # trials have paid off, kicks have not
+    X = opt.ask()
+    kicked = X[0].copy()
+    assert len(X) == 1 and kicked.sum() >= 2
+    opt.tell(X, count_ones(X))
+    assert escape.trial is not None and escape.trial.loss == kicked.sum()
+    centre, told = kicked, 0
+    while escape.trial is not None and told < 200:
+        X = opt.ask()
+        assert ((X != centre).sum(1) == 1).all()  # single flips of the trial's centre
+        opt.tell(X, count_ones(X))
+        told += len(X)
+        better = X[count_ones(X) < centre.sum()]
+        if len(better):
+            centre = better[np.argmin(count_ones(better))]
+        assert opt.best.score == 0  # the elite only ever took points not worse
+    assert escape.trial is None and told <= 10 * int(kicked.sum())
+    assert escape.record[1, 1] >= 10 + told
+
+
+def test_a_trial_in_progress_survives_the_state_round_trip():
+    opt = OVLR(spaces.Binary(10), seed=1)
+    opt.minimize(lambda X: np.asarray(X).sum(1).astype(float), 400, batch=True)
+    _escape(opt).record[:] = [[0.0, 1000.0], [5.0, 10.0]]
+    X = opt.ask()
+    opt.tell(X, X.sum(1).astype(float))
+    assert _escape(opt).trial is not None
+    buffer = io.BytesIO()
+    torch.save(opt.state_dict(), buffer)
+    buffer.seek(0)
+    copy = OVLR(spaces.Binary(10), seed=99)
+    copy.load_state_dict(torch.load(buffer, weights_only=True))
+    for _ in range(5):
+        a, b = opt.ask(), copy.ask()
+        np.testing.assert_array_equal(a, b)
+        opt.tell(a, a.sum(1).astype(float))
+        copy.tell(b, b.sum(1).astype(float))
+    assert _escape(copy).trial_count == _escape(opt).trial_count
+
+
+def test_trials_can_be_switched_off():
+    opt = OVLR(spaces.Binary(10), seed=0, parts=["mean_first", "gradient", "elitist", "guided",
+                                                  "polish", {"name": "escape", "trials": False}])
+    opt.minimize(lambda X: np.asarray(X).sum(1).astype(float), 600, batch=True)
+    assert _escape(opt).kicking and _escape(opt).trial_count == 0

@@ -37,7 +37,7 @@ PARTS: dict[str, type[Part]] = {cls.name: cls for cls in
                                 (MeanFirst, GradientStep, GeneratorStep, Elitist, Guided, Polish,
                                  Escape)}
 #: the default OVLR: the mean first, the OVLR step, elitist re-centring, guided polish, and
-#: kicks once the polish has confirmed a local optimum
+#: kicks and iterated-local-search trials once the polish has confirmed a local optimum
 DEFAULT_PARTS: tuple[str, ...] = ("mean_first", "gradient", "elitist", "guided", "polish",
                                   "escape")
 #: the default on spaces whose every output is a position (boxes): the generator engine
