@@ -4,11 +4,13 @@ without ``--address``, reached through ``ray://`` (Ray's client), same table as 
 from __future__ import annotations
 
 import csv
+import json
 import os
 import shutil
 import signal
 import socket
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -16,7 +18,7 @@ import pytest
 
 from ovlr_bbo.bench import load_config, run_bench
 
-ray = pytest.importorskip("ray")
+pytest.importorskip("ray")
 pytestmark = pytest.mark.slow
 
 CONFIG = """
@@ -87,30 +89,54 @@ def cluster():
 def local_table(tmp_path_factory):
     folder = tmp_path_factory.mktemp("ray")
     (folder / "c.toml").write_text(CONFIG)
-    config = load_config(folder / "c.toml")
-    result = run_bench(config, folder / "local", workers=1, progress=False, report=False)
-    return config, _table(result.table)
+    result = run_bench(load_config(folder / "c.toml"), folder / "local", workers=1,
+                       progress=False, report=False)
+    return folder / "c.toml", _table(result.table)
+
+
+# Ray runs in a child process: Ray's gRPC threads must not live in the pytest process, whose later
+# tests fork (ioh.Experiment(njobs=2), process pools) and a fork beside gRPC threads can hang.
+_RAY_CHILD = """
+import csv, json, sys
+from pathlib import Path
+import ray
+from ovlr_bbo.bench import load_config, run_bench
+from ovlr_bbo.bench.executors import connect_ray
+
+config_path, out, address, port = sys.argv[1:5]
+facts = {}
+if port:
+    assert connect_ray(workers=2, address=None)
+    facts["gcs_address"] = ray.get_runtime_context().gcs_address
+    facts["cpus"] = ray.cluster_resources().get("CPU")
+    ray.shutdown()
+result = run_bench(load_config(config_path), Path(out), workers=2, executor="ray",
+                   address=address or None, progress=False, report=False)
+facts["table"] = str(result.table)
+print(json.dumps(facts))
+"""
+
+
+def _ray_child(config: Path, out: Path, address: str = "", port: str = "") -> dict:
+    done = subprocess.run([sys.executable, "-c", _RAY_CHILD, str(config), str(out), address, port],
+                          capture_output=True, text=True, timeout=600,
+                          env={**os.environ, "RAY_AUTH_MODE": "disabled"})
+    assert done.returncode == 0, (
+        f"exit {done.returncode}\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def test_without_address_the_running_cluster_is_used(cluster, local_table, tmp_path):
-    from ovlr_bbo.bench.executors import connect_ray
-
     port, _ = cluster
-    assert connect_ray(workers=2, address=None)
-    try:
-        assert ray.get_runtime_context().gcs_address.endswith(f":{port}")
-        assert ray.cluster_resources().get("CPU") == 1  # ours, not a new 2-CPU instance
-    finally:
-        ray.shutdown()
     config, expected = local_table
-    result = run_bench(config, tmp_path / "out", workers=2, executor="ray", progress=False,
-                       report=False)
-    assert _table(result.table) == expected
+    facts = _ray_child(config, tmp_path / "out", port=str(port))
+    assert facts["gcs_address"].endswith(f":{port}")
+    assert facts["cpus"] == 1  # ours, not a new 2-CPU instance
+    assert _table(Path(facts["table"])) == expected
 
 
 def test_ray_client_address(cluster, local_table, tmp_path):
     _, client_port = cluster
     config, expected = local_table
-    result = run_bench(config, tmp_path / "out", executor="ray",
-                       address=f"ray://127.0.0.1:{client_port}", progress=False, report=False)
-    assert _table(result.table) == expected
+    facts = _ray_child(config, tmp_path / "out", address=f"ray://127.0.0.1:{client_port}")
+    assert _table(Path(facts["table"])) == expected
