@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import math
 import shutil
+import warnings
 
 import numpy as np
 import pytest
 
 from ovlr_bbo.bench import load_config, run_bench
-from ovlr_bbo.bench.metrics import TARGETS, hitting_times, summarize, targets_for
+from ovlr_bbo.bench.metrics import TARGETS, hitting_times, measure, summarize, targets_for
 from ovlr_bbo.bench.report import run_times
 
 CONFIG = """
@@ -105,3 +106,15 @@ def test_two_folders_merge(bench, tmp_path):
         merged |= run_times(half, bench.records[index::2])
     assert summarize(bench.records, merged) == summarize(bench.records,
                                                          run_times(bench.out, bench.records))
+
+
+def test_unknown_optimum_has_no_distance_and_no_warning():
+    """PBO's LABS and NK landscapes have no known optimum (``inf`` in the records): no target is
+    reached and no RuntimeWarning (inf / inf) reaches the user."""
+    record = {"suite": "pbo", "optimum": math.inf, "maximize": True}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        distances = measure(record, np.array([1.0, 2.5]))
+    assert np.isnan(distances).all()
+    known = {"suite": "pbo", "optimum": 4.0, "maximize": True}
+    assert np.allclose(measure(known, np.array([1.0, 4.0])), [0.75, 0.0])

@@ -68,6 +68,8 @@ def convergence_figures(records: list[dict[str, Any]], folder: Path, titles: dic
 def _convergence_panel(axis, runs: list[dict[str, Any]], optimizers: list[str]) -> None:
     budget = max(r["budget"] for r in runs)
     grid = np.unique(np.geomspace(1, budget, 60).round())
+    # with the optimum unknown (PBO's LABS, NK) there is no distance: plot the best value itself
+    raw = not all(np.isfinite(float(r["optimum"])) for r in runs)
     for optimizer in optimizers:
         mine = [r for r in runs if r["optimizer"] == optimizer]
         if not mine:
@@ -78,15 +80,18 @@ def _convergence_panel(axis, runs: list[dict[str, Any]], optimizers: list[str]) 
             values = np.array([p[1] for p in run["trace"]], dtype=float)
             if run["suite"] in ("bbob", "real"):  # traces hold f, the measure is f - f*
                 values = values - run["optimum"]
-            gaps = measure(run, values)
+            gaps = values if raw else measure(run, values)
             curve = _step_values(evaluations, gaps, grid)
             last = run["evaluations"]  # a run stopped at the optimum stays there
             curves.append(np.where(grid > last, gaps[-1], curve))
         axis.plot(grid, np.nanmean(np.array(curves), axis=0), label=optimizer)
     axis.set_xscale("log")
+    axis.set_xlabel("evaluations")
+    if raw:
+        axis.set_ylabel("best value (mean; optimum unknown)")
+        return
     axis.set_yscale("symlog", linthresh=1e-8 if runs[0]["suite"] in ("bbob", "real") else 1e-2)
     axis.set_ylim(bottom=0)
-    axis.set_xlabel("evaluations")
     axis.set_ylabel("distance to optimum (mean)")
 
 

@@ -67,6 +67,8 @@ def measure(record: dict[str, Any], logged: np.ndarray) -> np.ndarray:
         return np.maximum(logged, 0.0)
     if kind == "binpack":
         return np.maximum(np.floor(logged) - optimum, 0.0)
+    if not np.isfinite(optimum):  # unknown optimum (PBO's LABS, NK landscapes): no distance
+        return np.full(logged.shape, np.nan)
     distance = optimum - logged if record["maximize"] else logged - optimum
     return np.maximum(distance, 0.0) / (abs(optimum) if optimum != 0 else 1.0)
 
