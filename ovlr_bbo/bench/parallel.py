@@ -15,16 +15,18 @@ from __future__ import annotations
 import argparse
 from collections import deque
 from collections.abc import Sequence
+from typing import Any
 
 import ioh
 import numpy as np
 
+from ..ask_tell import AskTellOptimizer
 from ..optimizers import make_optimizer
 from ..spaces import Binary
 from .config import parse_int_list
 from .tables import markdown_table
 
-__all__ = ["solved_with_outstanding", "main"]
+__all__ = ["solved_with_outstanding", "run_with_outstanding", "main"]
 
 #: the seed experiment's five PBO problems (OneMax, LeadingOnes, Linear, IsingRing, IsingTorus)
 PROBLEMS = (1, 2, 3, 19, 20)
@@ -35,6 +37,14 @@ def solved_with_outstanding(name: str, fid: int, instance: int, dimension: int, 
     """One run with ``outstanding`` asks in flight; True if the optimum was found."""
     problem = ioh.get_problem(fid, instance, dimension, ioh.ProblemClass.PBO)
     optimizer = make_optimizer(name, Binary(dimension), seed=seed, maximize=True, budget=budget)
+    run_with_outstanding(optimizer, problem, budget, outstanding)
+    return bool(problem.state.optimum_found)
+
+
+def run_with_outstanding(optimizer: AskTellOptimizer, problem: Any, budget: int,
+                         outstanding: int) -> int:
+    """Run ``optimizer`` on the ioh ``problem`` with ``outstanding`` asks in flight, the oldest
+    told first, until the budget is spent or the optimum found; returns the evaluations used."""
     in_flight: deque[np.ndarray] = deque(optimizer.ask() for _ in range(outstanding))
     used = 0
     while used < budget and not problem.state.optimum_found:
@@ -45,7 +55,7 @@ def solved_with_outstanding(name: str, fid: int, instance: int, dimension: int, 
         optimizer.tell(X, scores, evaluated=np.arange(len(X)) < n)
         used += n
         in_flight.append(optimizer.ask())
-    return bool(problem.state.optimum_found)
+    return used
 
 
 def main(argv: Sequence[str] | None = None) -> None:

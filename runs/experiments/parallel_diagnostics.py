@@ -6,11 +6,12 @@ improvements per kind of ask ("-stale": a move judged on an older elite).
     python runs/experiments/parallel_diagnostics.py 19 8 100 129   # IsingRing, k = 8, seeds 100-129
 """
 import sys
-from collections import Counter, deque
+from collections import Counter
 
 import ioh
 import numpy as np
 
+from ovlr_bbo.bench.parallel import run_with_outstanding
 from ovlr_bbo.optimizers import make_optimizer
 from ovlr_bbo.parts.base import MoveAsk, Part
 from ovlr_bbo.spaces import Binary
@@ -36,29 +37,20 @@ def run(fid, k, seed, dim=32, budget=512, instance=2):
     opt = make_optimizer("ovlr", Binary(dim), seed=seed, maximize=True, budget=budget)
     spy = Spy()
     opt.parts.append(spy)
-    q = deque(opt.ask() for _ in range(k))
-    used = 0
-    while used < budget and not problem.state.optimum_found:
-        X = q.popleft()
-        n = min(len(X), budget - used)
-        s = np.full(len(X), np.nan)
-        s[:n] = problem(X[:n].tolist())
-        opt.tell(X, s, evaluated=np.arange(len(X)) < n)
-        used += n
-        q.append(opt.ask())
+    used = run_with_outstanding(opt, problem, budget, k)
     return bool(problem.state.optimum_found), used, spy
 
 
 if __name__ == "__main__":
-  fid, k, a, b = (int(v) for v in sys.argv[1:5])
-  ev, rp, im = Counter(), Counter(), Counter()
-  solved, used_s = 0, []
-  for seed in range(a, b + 1):
-      ok, used, spy = run(fid, k, seed)
-      solved += ok
-      if ok:
-          used_s.append(used)
-      ev.update(spy.evals); rp.update(spy.replaced); im.update(spy.improved)
-  print(f"f{fid} k={k} solved {solved}/{b - a + 1} median evals {np.median(used_s) if used_s else None}")
-  for kind in sorted(ev):
-      print(f"  {kind:16s} evals {ev[kind]:6d} replaced {rp[kind]:5d} improved {im[kind]:5d}")
+    fid, k, a, b = (int(v) for v in sys.argv[1:5])
+    ev, rp, im = Counter(), Counter(), Counter()
+    solved, used_s = 0, []
+    for seed in range(a, b + 1):
+        ok, used, spy = run(fid, k, seed)
+        solved += ok
+        if ok:
+            used_s.append(used)
+        ev.update(spy.evals); rp.update(spy.replaced); im.update(spy.improved)
+    print(f"f{fid} k={k} solved {solved}/{b - a + 1} median evals {np.median(used_s) if used_s else None}")
+    for kind in sorted(ev):
+        print(f"  {kind:16s} evals {ev[kind]:6d} replaced {rp[kind]:5d} improved {im[kind]:5d}")
