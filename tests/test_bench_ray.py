@@ -97,7 +97,7 @@ def local_table(tmp_path_factory):
 # Ray runs in a child process: Ray's gRPC threads must not live in the pytest process, whose later
 # tests fork (ioh.Experiment(njobs=2), process pools) and a fork beside gRPC threads can hang.
 _RAY_CHILD = """
-import csv, json, sys
+import json, sys
 from pathlib import Path
 import ray
 from ovlr_bbo.bench import load_config, run_bench
