@@ -12,7 +12,12 @@ Bounds. A bounded :class:`~ovlr_bbo.spaces.Box` evaluates a clipped copy of an o
 the distribution is pushed back into the box instead of drifting on the flat clipped copy; the mean
 is kept in the box, and where it sits ON a bound, samples beyond that bound are not penalised.
 (Measured: a weak penalty, 1e-3, solves BBOB f5 at d = 20, whose optimum is on the bound, but
-ruins f1/f6/f10 at d = 5: success 6/15 instead of 15/15.)
+ruins f1/f6/f10 at d = 5: success 6/15 instead of 15/15.) Faces of the box are tested
+explicitly instead (:meth:`GeneratorSearch._near_bounds`): once the mean sits on a bound, the
+batch's last row is the mean snapped onto every bound it is near, and the mean moves there when
+that point beats the batch. (Also measured and dropped: mirroring outside samples back into the
+box instead of the penalty solves f5 too, but lowers AOCC at d = 5 on BBOB instances 1-5 from
+0.500 to 0.450.)
 
 Restarts (:meth:`GeneratorSearch._restart_reason`): a run stops when its spread is below
 ``tol_x``, its recent generation-best losses span less than ``tol_fun``, the median of its last
@@ -94,6 +99,8 @@ class GeneratorSearch(AskTellOptimizer):
         eta_mean, eta_shape: learning rates of (G5) and (G6); default 1 and xNES's/SNES's rate
             at the default population, growing with larger ones as CMA-ES's c_mu does
             (``shape_rate_growth``; capped at 1).
+        face_tolerance: how near a bound (in its coordinate's spreads) the snapped mean puts a
+            coordinate on it, once the mean sits on some bound (0: only the clamped ones).
         tol_x, tol_fun: restart tolerances (standardized units; loss units).
         seed, maximize: as for every optimizer of the project.
     """
@@ -105,7 +112,7 @@ class GeneratorSearch(AskTellOptimizer):
                  restarts: str = "ipop", rank_one: float = 1.0,
                  eta_mean: float = 1.0, eta_shape: float | None = None,
                  shape_rate_growth: bool = True, bound_penalty: float = 1.0,
-                 bound_margin: float = 0.0,
+                 bound_margin: float = 0.0, face_tolerance: float = 1.0,
                  tol_x: float = 1e-12,
                  tol_fun: float = 1e-12):
         if space.as_box() is not space:
@@ -139,6 +146,9 @@ class GeneratorSearch(AskTellOptimizer):
         if not bound_margin >= 0:
             raise ValueError(f"bound_margin must be >= 0, got {bound_margin}")
         self.bound_margin = float(bound_margin)
+        if not face_tolerance >= 0:
+            raise ValueError(f"face_tolerance must be >= 0, got {face_tolerance}")
+        self.face_tolerance = float(face_tolerance)
         self.tol_x, self.tol_fun = float(tol_x), float(tol_fun)
         # bounds handling assumes Box's clipping decode (RandomKeys squashes instead: unbounded)
         clipping = type(space).decode is Box.decode
@@ -226,13 +236,33 @@ class GeneratorSearch(AskTellOptimizer):
         latent = self._rng.standard_normal((self.run.popsize, self.space.output_size))
         with torch.no_grad():
             outputs = self.policy(torch.from_numpy(latent)).numpy()    # (G1), once per batch
-        return self.space.decode(outputs), (self.run.index, latent, outputs)
+        near = self._near_bounds()
+        on_face = bool(near.any())
+        if on_face:  # the last row is the mean snapped onto the bounds it is near
+            mean = self.policy.mean.detach().numpy()
+            outputs[-1] = np.where(near, np.sign(mean), mean)
+        return self.space.decode(outputs), (self.run.index, latent, outputs, on_face)
+
+    def _near_bounds(self) -> np.ndarray:
+        """Once the mean sits on a bound (``_keep_mean_in_box`` clamped it there), the bounded
+        coordinates whose mean lies within ``face_tolerance`` spreads of a bound; else none.
+        Samples reach a face of the box only by clipping, and a point with k coordinates on
+        bounds only with probability about 2^-k, while the ranking penalty keeps the mean about
+        a spread inside; so then the batch's last row is the mean snapped onto those bounds.
+        That row teaches nothing (it is no sample of the search distribution), but when it
+        beats every sample the mean moves there. Measured: BBOB f5 (linear slope, its optimum
+        on a corner of the box) at d = 20 is solved; before, never."""
+        mean = self.policy.mean.detach().numpy()
+        if not (self._bounded & (np.abs(mean) >= 1.0)).any():
+            return np.zeros_like(self._bounded)
+        return self._bounded & (np.abs(mean) >= 1.0 - self.face_tolerance * self._spreads())
 
     def _tell(self, candidates: np.ndarray, losses: np.ndarray, memo: Any) -> None:
-        run_index, latent, outputs = memo
+        run_index, latent, outputs, on_face = memo
         best = int(np.argmin(losses))
-        if losses[best] <= self._best_output_loss:
-            self._best_output_loss, self._best_output = float(losses[best]), outputs[best].copy()
+        generation_best = float(losses[best])
+        if generation_best <= self._best_output_loss:
+            self._best_output_loss, self._best_output = generation_best, outputs[best].copy()
         evaluations = len(losses)
         if self.run.regime == "large":
             self.large_evaluations += evaluations
@@ -240,6 +270,11 @@ class GeneratorSearch(AskTellOptimizer):
             self.small_evaluations += evaluations
         if run_index != self.run.index:
             return  # asked before a restart: counted, but it does not teach the new run
+        snapped = None
+        if on_face:  # the snapped mean's row: counted, but no sample to learn from
+            if best == len(losses) - 1:
+                snapped = outputs[-1]
+            latent, outputs, losses = latent[:-1], outputs[:-1], losses[:-1]
         keys = self._ranking_keys(losses, outputs)
         utilities = rank_utilities(keys, self.utilities)
         mean_utilities = None
@@ -251,8 +286,11 @@ class GeneratorSearch(AskTellOptimizer):
                              self.eta_mean, self._eta_shape, mean_utilities, path,
                              self._eta_path)                              # (G3)-(G6')
         self._adapt_sigma(latent, mean_step, trace, flat=np.ptp(losses) == 0)
+        if snapped is not None:  # it beat every sample: the mean moves onto the face
+            with torch.no_grad():
+                self.policy.mean.copy_(torch.from_numpy(snapped))
         self._keep_mean_in_box()
-        self._record(float(losses[best]))
+        self._record(generation_best)
 
     def _ranking_keys(self, losses: np.ndarray, outputs: np.ndarray) -> np.ndarray:
         if not self._bounded.any():
@@ -300,6 +338,12 @@ class GeneratorSearch(AskTellOptimizer):
             log_change = max(log_change, 0.2 + self._c_sigma / self._damps)
         self.policy.sigma *= math.exp(min(log_change, 1.0))
 
+    def _spreads(self) -> np.ndarray:
+        """Each coordinate's standard deviation under the search distribution, sigma |A_i.|."""
+        shape = self.policy.shape.detach()
+        spread = shape.norm(dim=1) if self.form == "full" else shape.abs()
+        return self.policy.sigma * spread.numpy()
+
     def _keep_mean_in_box(self) -> None:
         """The mean stays in the box, up to ``bound_margin`` of its coordinate's spread beyond
         a bound: there most samples are clipped onto the bound (where BBOB's linear slope, and
@@ -309,9 +353,8 @@ class GeneratorSearch(AskTellOptimizer):
                 mean = self.policy.mean
                 limit = torch.ones_like(mean)
                 if self.bound_margin > 0:
-                    shape = self.policy.shape.detach()
-                    spread = shape.norm(dim=1) if self.form == "full" else shape.abs()
-                    limit = limit + self.bound_margin * self.policy.sigma * spread
+                    spread = torch.from_numpy(self._spreads())
+                    limit = limit + self.bound_margin * spread
                 bounded = torch.from_numpy(self._bounded)
                 mean.copy_(torch.where(bounded, torch.maximum(torch.minimum(mean, limit),
                                                               -limit), mean))

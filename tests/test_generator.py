@@ -179,19 +179,44 @@ def test_bounded_candidates_stay_in_the_box():
     assert opt.best.score < 1e-6
 
 
-def test_bound_margin_lets_the_mean_reach_an_optimum_on_a_bound():
-    """A linear slope, flat beyond the bound (BBOB f5's shape, clipped): with the mean allowed a
-    margin beyond the bound, the samples land on it and the optimum is hit exactly."""
+def test_an_optimum_on_a_corner_of_the_box_is_hit_exactly():
+    """A linear slope, flat beyond the bound (BBOB f5's shape, clipped): the mean is kept on the
+    bounds it reaches (within a spread of them, beyond-bound samples are not penalised) and is
+    evaluated there, so the corner is hit exactly; with the mean allowed a margin beyond the
+    bound, the samples land on it too. Without the tolerance the mean falls short."""
     def slope(x):
         return float(-np.minimum(x, 1.0).sum())
-    inside = GeneratorSearch(Box(-1, 1, dimension=12), seed=0, bound_margin=0.0)
+    default = GeneratorSearch(Box(-1, 1, dimension=12), seed=0)
     beyond = GeneratorSearch(Box(-1, 1, dimension=12), seed=0, bound_margin=10.0)
-    run(inside, slope, 3000)
-    run(beyond, slope, 3000)
-    assert beyond.best.score == -12.0
-    assert inside.best.score > -12.0 + 1e-3  # in the box, half the samples fall short of it
-    with pytest.raises(ValueError, match="bound_margin"):
-        GeneratorSearch(Box(dimension=2), bound_margin=-1.0)
+    strict = GeneratorSearch(Box(-1, 1, dimension=12), seed=0, face_tolerance=0.0)
+    for opt in (default, beyond, strict):
+        run(opt, slope, 3000)
+    assert default.best.score == -12.0 and beyond.best.score == -12.0
+    assert strict.best.score > -12.0 + 1e-3  # the penalty holds the mean inside the box
+    for name in ("bound_margin", "face_tolerance"):
+        with pytest.raises(ValueError, match=name):
+            GeneratorSearch(Box(dimension=2), **{name: -1.0})
+
+
+def test_a_mean_on_a_bound_is_evaluated_snapped_onto_the_face():
+    opt = GeneratorSearch(Box(-1, 1, dimension=3), seed=0)
+    X = opt.ask()
+    assert not np.any(np.all(X == 0.0, axis=1))  # the mean (0) is inside: no row for it
+    opt.tell(X, [float(x.sum()) for x in X])
+    with torch.no_grad():  # clamped on coordinate 0, within a spread (~0.5) of 1 on coordinate 1
+        opt.policy.mean.copy_(torch.tensor([1.0, 0.9, -0.1], dtype=torch.float64))
+    X = opt.ask()
+    assert np.array_equal(X[-1], [1.0, 1.0, -0.1]) and len(X) == opt.popsize
+    scores = [float(x.sum()) for x in X]
+    twin = pickle.loads(pickle.dumps(opt))
+    opt.tell(X, scores[:-1] + [1e9])
+    twin.tell(X, scores[:-1] + [-1e9])
+    # the snapped row is counted but teaches nothing; when it beats every sample, the mean
+    # moves onto it
+    assert twin.best.score == -1e9 and opt.evaluations == twin.evaluations == 2 * len(X)
+    assert torch.equal(opt.policy.shape, twin.policy.shape)
+    assert np.array_equal(twin.policy.mean.detach().numpy(), [1.0, 1.0, -0.1])
+    assert not np.allclose(opt.policy.mean.detach().numpy(), [1.0, 1.0, -0.1])
 
 
 def test_user_errors_say_what_to_do():
