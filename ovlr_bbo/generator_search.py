@@ -20,9 +20,10 @@ box instead of the penalty solves f5 too, but lowers AOCC at d = 5 on BBOB insta
 0.500 to 0.450.)
 
 Restarts (:meth:`GeneratorSearch._restart_reason`): a run stops when its spread is below
-``tol_x``, its recent generation-best losses span less than ``tol_fun``, the median of its last
-generation-best losses is no better than 50 + 50 d^1.5 / lambda generations before (pycma's
-tolstagnation, half as long), or the shape's condition number passes 1e7. A new run
+``tol_x``, its recent generation-best losses span at most ``tol_fun`` (times their best's
+magnitude where it is below 1), the median of its last generation-best losses is no better than
+50 + 50 d^1.5 / lambda generations before (pycma's tolstagnation, half as long), or the shape's
+condition number passes 1e7. A new run
 starts from a uniform point of the box (unbounded coordinates: from the best output so far) with:
 ``"ipop"``: twice the last large population; ``"bipop"``: alternately such a large run or a small
 one (population ``lambda0 (lambda_large / (2 lambda0))^(U^2)``, sigma ``sigma0 10^(-2 U)``,
@@ -101,7 +102,9 @@ class GeneratorSearch(AskTellOptimizer):
             (``shape_rate_growth``; capped at 1).
         face_tolerance: how near a bound (in its coordinate's spreads) the snapped mean puts a
             coordinate on it, once the mean sits on some bound (0: only the clamped ones).
-        tol_x, tol_fun: restart tolerances (standardized units; loss units).
+        tol_x, tol_fun: restart tolerances: the spread in standardized units; the span of the
+            recent generation-best losses, relative to their best's magnitude below 1 (a plain
+            1e-12 stopped nevergrad's sphere at 1e-15, where NGOpt reaches 1e-23).
         seed, maximize: as for every optimizer of the project.
     """
 
@@ -187,7 +190,10 @@ class GeneratorSearch(AskTellOptimizer):
             return "tol_x"
         window = 10 + math.ceil(30 * d / run.popsize)
         recent = run.history[-window:]
-        if len(recent) >= window and max(recent) - min(recent) < self.tol_fun:
+        # absolute for losses of magnitude 1 and more, relative below: where the optimum is 0
+        # (nevergrad's functions) a run goes on to 1e-20
+        scale = min(1.0, abs(min(recent))) if recent else 1.0
+        if len(recent) >= window and max(recent) - min(recent) <= self.tol_fun * scale:
             return "tol_fun"
         stagnation = 50 + math.ceil(50 * d ** 1.5 / run.popsize)
         if len(run.history) >= stagnation:  # pycma's tolstagnation, half as long

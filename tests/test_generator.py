@@ -125,6 +125,17 @@ def test_travels_far_on_an_unbounded_box(d, shift, budget):
     assert opt.best.score <= 1e-8 and opt.evaluations <= budget
 
 
+def test_a_loss_near_zero_is_not_restarted_at_an_absolute_tolerance():
+    """The span of the recent losses is judged relative to their magnitude below 1: a sphere
+    whose optimum is 0 converges on to float precision (an absolute 1e-12 restarted it at
+    about 5e-15), while the same sphere shifted by +10 restarts at the absolute tolerance."""
+    opt = GeneratorSearch(Box(dimension=4), seed=0)
+    assert opt.minimize(lambda x: float(((x - 0.3) ** 2).sum()), budget=3000).score < 1e-20
+    opt = GeneratorSearch(Box(dimension=4), seed=0)
+    opt.minimize(lambda x: float(((x - 0.3) ** 2).sum()) + 10.0, budget=3000)
+    assert opt.n_restarts >= 1 and opt.best.score - 10.0 < 1e-10
+
+
 def test_restarts_solve_a_multimodal_function_and_grow_the_population():
     """Rastrigin d = 3 in its box: IPOP restarts solve at least half of seeds 0-5 (measured 6/6
     at 30,000 evaluations with bound_penalty 1, 3/6 with 1e-3); a single run solves at most one."""
