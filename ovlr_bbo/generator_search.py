@@ -141,7 +141,8 @@ class GeneratorSearch(AskTellOptimizer):
         self.default_popsize = int(popsize) if popsize else 4 + int(3 * math.log(d))
         self.sigma0 = float(sigma0) if sigma0 else (0.5 if space.bounded.any() else 1.0)
         self.eta_mean = float(eta_mean)
-        self.base_eta_shape = float(eta_shape) if eta_shape else learning_rates(d, self.form)
+        self.base_eta_shape = (float(eta_shape) if eta_shape is not None
+                               else learning_rates(d, self.form))
         self.shape_rate_growth = bool(shape_rate_growth)
         if not bound_penalty >= 0:
             raise ValueError(f"bound_penalty must be >= 0, got {bound_penalty}")
