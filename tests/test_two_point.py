@@ -73,3 +73,15 @@ def test_a_resumed_tpa_run_asks_the_same():
     X = opt.ask()
     np.testing.assert_array_equal(X, twin.ask())
     np.testing.assert_array_equal(X, resumed.ask())
+
+
+def test_under_tpa_the_spread_never_outgrows_the_box():
+    """On a linear slope whose optimum is a corner, TPA kept growing sigma while the mean sat on
+    the faces (to 1e14 at d = 100): the spread is capped at the box's half-width."""
+    opt = GeneratorSearch(Box(-1, 1, dimension=TPA_MIN_DIM), seed=0)
+    slope = np.linspace(1.0, 2.0, TPA_MIN_DIM)
+    while opt.evaluations < 3000:
+        X = opt.ask()
+        opt.tell(X, list(-(X * slope).sum(axis=1)))
+        assert opt.sigma * float(opt.policy.scales().max()) <= 1.0 + 1e-12
+    assert opt.best.score < -0.9 * slope.sum()
