@@ -6,18 +6,9 @@ each tell ranks the losses (G2), pushes the OVLR output gradient into the policy
 (G3-G4), takes the natural steps (G5-G6) and adapts the global scale sigma (G7). Outputs are in the
 space's standardized units (boxes map to ``[-1, 1]``, unbounded coordinates are ``x / scale``).
 
-Bounds. A bounded :class:`~ovlr_bbo.spaces.Box` evaluates a clipped copy of an output outside
-``[-1, 1]``; for ranking only, such a sample pays
-``bound_penalty * spread * |y - clip(y)|^2 / sigma^2`` (``spread``: its batch's loss range), so
-the distribution is pushed back into the box instead of drifting on the flat clipped copy; the mean
-is kept in the box, and where it sits ON a bound, samples beyond that bound are not penalised.
-(Measured: a weak penalty, 1e-3, solves BBOB f5 at d = 20, whose optimum is on the bound, but
-ruins f1/f6/f10 at d = 5: success 6/15 instead of 15/15.) Faces of the box are tested
-explicitly instead (:meth:`GeneratorSearch._near_bounds`): once the mean sits on a bound, the
-batch's last row is the mean snapped onto every bound it is near, and the mean moves there when
-that point beats the batch. (Also measured and dropped: mirroring outside samples back into the
-box instead of the penalty solves f5 too, but lowers AOCC at d = 5 on BBOB instances 1-5 from
-0.500 to 0.450.)
+Bounds of the box (the ranking penalty, the faces) are :mod:`ovlr_bbo.box_bounds`'s. From
+d = 51 on (``TPA_MIN_DIM``, where A is diagonal by default) sigma follows two-point adaptation
+(:mod:`ovlr_bbo.two_point`) and, on a bounded box, its spread is capped at the box's half-width.
 
 Restarts (:meth:`GeneratorSearch._restart_reason`): a run stops when its spread is below
 ``tol_x``, its recent generation-best losses span at most ``tol_fun`` (times their best's
@@ -41,6 +32,7 @@ import numpy as np
 import torch
 
 from .ask_tell import AskTellOptimizer
+from .box_bounds import faces_near, ranking_keys
 from .generator import (
     DTYPE,
     LinearGenerator,
@@ -261,18 +253,9 @@ class GeneratorSearch(AskTellOptimizer):
         return self.space.decode(outputs), (self.run.index, latent, outputs, near, paired)
 
     def _near_bounds(self) -> np.ndarray:
-        """Once the mean sits on a bound (``_keep_mean_in_box`` clamped it there), the bounded
-        coordinates whose mean lies within ``face_tolerance`` spreads of a bound; else none.
-        Samples reach a face of the box only by clipping, and a point with k coordinates on
-        bounds only with probability about 2^-k, while the ranking penalty keeps the mean about
-        a spread inside; so then the batch's last row is the mean snapped onto those bounds.
-        That row teaches nothing (it is no sample of the search distribution), but when it
-        beats every sample the mean moves there. Measured: BBOB f5 (linear slope, its optimum
-        on a corner of the box) at d = 20 is solved; before, never."""
-        mean = self.policy.mean.detach().numpy()
-        if not (self._bounded & (np.abs(mean) >= 1.0)).any():
-            return np.zeros_like(self._bounded)
-        return self._bounded & (np.abs(mean) >= 1.0 - self.face_tolerance * self._spreads())
+        """The coordinates the last row snaps onto (:func:`~ovlr_bbo.box_bounds.faces_near`)."""
+        return faces_near(self.policy.mean.detach().numpy(), self._bounded, self._spreads(),
+                          self.face_tolerance)
 
     def _tell(self, candidates: np.ndarray, losses: np.ndarray, memo: Any) -> None:
         run_index, latent, outputs, near, paired = memo
@@ -317,21 +300,9 @@ class GeneratorSearch(AskTellOptimizer):
         self._record(generation_best)
 
     def _ranking_keys(self, losses: np.ndarray, outputs: np.ndarray) -> np.ndarray:
-        if not self._bounded.any():
-            return losses
-        outside = np.where(self._bounded, outputs - np.clip(outputs, -1.0, 1.0), 0.0)
-        mean = self.policy.mean.detach().numpy()
-        on_bound = self._bounded & (np.abs(mean) >= 1.0)  # the mean was clamped there
-        outside = np.where(on_bound & (outside * mean > 0), 0.0, outside)
-        distance = (outside ** 2).sum(axis=1) / self.policy.sigma ** 2
-        if outputs.shape[1] >= TPA_MIN_DIM:  # high d: per clipped coordinate, once samples
-            # are clipped in several: summed over a hundred slightly clipped coordinates it
-            # outweighed the losses and the mean ran away (BBOB's sphere, d = 500). Not below:
-            # there it lost BBOB's multimodal functions at 10,000 d evaluations (4 of 25 solved
-            # on instances 1-5 at d = 5 instead of 10)
-            distance /= max(1.0, np.count_nonzero(outside) / len(losses))
-        spread = np.ptp(losses)
-        return losses + self.bound_penalty * (spread if spread > 0 else 1.0) * distance
+        return ranking_keys(losses, outputs, self.policy.mean.detach().numpy(), self._bounded,
+                            self.policy.sigma, self.bound_penalty,
+                            per_coordinate=outputs.shape[1] >= TPA_MIN_DIM)
 
     def _update_shape_path(self, latent: np.ndarray, keys: np.ndarray) -> torch.Tensor | None:
         """(G6'): CMA-ES's evolution path of the mean steps, in the latent coordinates of the
