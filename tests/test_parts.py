@@ -273,17 +273,18 @@ def test_generator_engine_solves_a_rotated_ill_conditioned_quadratic():
     assert compass.minimize(ellipsoid, 6000, batch=True).score > 1e-6  # what the engine is for
 
 
-def test_generator_state_round_trips_through_torch_load_weights_only():
+@pytest.mark.parametrize("dimension", [4, 60], ids=["csa", "tpa"])  # 60: two-point adaptation
+def test_generator_state_round_trips_through_torch_load_weights_only(dimension):
     def f(X):
         return ((X - 1.3) ** 2).sum(1)
 
-    opt = OVLR(spaces.Box(-5, 5, dimension=4), seed=0)
+    opt = OVLR(spaces.Box(-5, 5, dimension=dimension), seed=0)
     _drive(opt, f, 30)
     opt.ask()
     buffer = io.BytesIO()
     torch.save(opt.state_dict(), buffer)
     buffer.seek(0)
-    receiver = OVLR(spaces.Box(-5, 5, dimension=4), seed=7)
+    receiver = OVLR(spaces.Box(-5, 5, dimension=dimension), seed=7)
     receiver.load_state_dict(torch.load(buffer, weights_only=True))
     for other in (opt, receiver):
         for X in [X for X, _ in other._pending.values()]:

@@ -111,8 +111,17 @@ def _run_from(fields: dict[str, Any]) -> Any:
     return _Run(**fields)
 
 
+def _two_point_from(fields: dict[str, Any]) -> Any:
+    from ..two_point import TwoPointAdaptation
+
+    rule = TwoPointAdaptation.__new__(TwoPointAdaptation)
+    rule.__dict__.update(fields)
+    return rule
+
+
 #: the non-plain types a state may hold: name -> (to fields, from fields)
 _PLAIN_TYPES: dict[str, tuple[Any, Any]] = {
     "LinearGenerator": (_generator_fields, _generator_from),
     "_Run": (lambda run: dict(vars(run)), _run_from),
+    "TwoPointAdaptation": (lambda rule: dict(vars(rule)), _two_point_from),
 }
