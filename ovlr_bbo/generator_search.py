@@ -346,8 +346,8 @@ class GeneratorSearch(AskTellOptimizer):
             # half-width only clips samples (sigma grew to 1e14 on BBOB's linear slope at
             # d = 100 under TPA; with CSA at d = 5 the cap lost multimodal runs, 8 of 25 against
             # 10 solved on instances 1-5 at 10,000 d evaluations)
-            largest = float(self.policy.scales().max())
-            self.policy.sigma = min(self.policy.sigma, 1.0 / largest)
+            largest = float(self._spreads().max())  # a coordinate's spread (no SVD)
+            self.policy.sigma = min(self.policy.sigma, self.policy.sigma / largest)
 
     def _to_latent(self, vector: np.ndarray) -> np.ndarray:
         """An output-space direction in latent coordinates, ``A^-1 v`` (up to sigma)."""

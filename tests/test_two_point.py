@@ -83,5 +83,5 @@ def test_under_tpa_the_spread_never_outgrows_the_box():
     while opt.evaluations < 3000:
         X = opt.ask()
         opt.tell(X, list(-(X * slope).sum(axis=1)))
-        assert opt.sigma * float(opt.policy.scales().max()) <= 1.0 + 1e-12
+        assert float(opt._spreads().max()) <= 1.0 + 1e-12
     assert opt.best.score < -0.9 * slope.sum()
