@@ -282,7 +282,7 @@ class GeneratorSearch(AskTellOptimizer):
             mean_utilities = rank_utilities(keys, self.mean_utilities)
         mean_step = utilities if mean_utilities is None else mean_utilities
         path = self._update_shape_path(latent, keys)
-        previous_mean = self.policy.mean.detach().clone()
+        previous_mean = self.policy.mean.detach().clone() if self._tpa is not None else None
         trace = natural_step(self.policy, torch.from_numpy(latent).to(DTYPE), utilities,
                              self.eta_mean, self._eta_shape, mean_utilities, path,
                              self._eta_path)                              # (G3)-(G6')
@@ -295,7 +295,7 @@ class GeneratorSearch(AskTellOptimizer):
                 mean = self.policy.mean
                 mean.copy_(torch.where(torch.from_numpy(near), torch.from_numpy(snapped), mean))
         self._keep_mean_in_box()
-        if self._tpa is not None:
+        if self._tpa is not None and previous_mean is not None:
             self._tpa.shift = (self.policy.mean.detach() - previous_mean).numpy()
         self._record(generation_best)
 
@@ -329,9 +329,10 @@ class GeneratorSearch(AskTellOptimizer):
         the TPA pair); on a flat batch (every loss equal) the scale grows, as pycma does. The
         CSA path is kept under TPA too: the rank-one path stalls on it."""
         d = self.space.output_size
-        step = -(utilities @ latent) / math.sqrt((utilities ** 2).sum())
         c = self._c_sigma
-        self._sigma_path = (1 - c) * self._sigma_path + math.sqrt(c * (2 - c)) * step
+        if self.step_size != "xnes":
+            step = -(utilities @ latent) / math.sqrt((utilities ** 2).sum())
+            self._sigma_path = (1 - c) * self._sigma_path + math.sqrt(c * (2 - c)) * step
         if self._tpa is not None:
             log_change = self._tpa.log_change(pair_keys) if pair_keys is not None else 0.0
         elif self.step_size == "csa":
@@ -343,9 +344,8 @@ class GeneratorSearch(AskTellOptimizer):
             log_change = max(log_change, 0.2 + self._c_sigma / self._damps)
         self.policy.sigma *= math.exp(min(log_change, 1.0))
         if self._tpa is not None and self._bounded.all():  # a spread beyond the box's
-            # half-width only clips samples (sigma grew to 1e14 on BBOB's linear slope at
-            # d = 100 under TPA; with CSA at d = 5 the cap lost multimodal runs, 8 of 25 against
-            # 10 solved on instances 1-5 at 10,000 d evaluations)
+            # half-width only clips samples (under TPA sigma grew without bound on BBOB's
+            # linear slope at d = 100; with CSA at d = 5 a cap lost multimodal runs)
             largest = float(self._spreads().max())  # a coordinate's spread (no SVD)
             self.policy.sigma = min(self.policy.sigma, self.policy.sigma / largest)
 

@@ -77,7 +77,7 @@ def test_a_resumed_tpa_run_asks_the_same():
 
 def test_under_tpa_the_spread_never_outgrows_the_box():
     """On a linear slope whose optimum is a corner, TPA kept growing sigma while the mean sat on
-    the faces (to 1e14 at d = 100): the spread is capped at the box's half-width."""
+    the faces (without bound at d = 100): the spread is capped at the box's half-width."""
     opt = GeneratorSearch(Box(-1, 1, dimension=TPA_MIN_DIM), seed=0)
     slope = np.linspace(1.0, 2.0, TPA_MIN_DIM)
     while opt.evaluations < 3000:

@@ -1,0 +1,39 @@
+"""Trace of the generator engine on one BBOB function at large d: best precision, sigma and the
+mean's coordinates on a bound, every tenth of the budget. Used for BENCHMARKS.md section 0.5
+(2026-12-07), e.g.
+
+    python runs/experiments/large_d_trace.py 500 1 10000 step_size=csa
+    python runs/experiments/large_d_trace.py 100 5 10000
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+
+import ioh
+import numpy as np
+
+from ovlr_bbo.generator_search import GeneratorSearch
+from ovlr_bbo.spaces import Box
+
+
+def main(d: int, fid: int, budget: int, options: dict) -> None:
+    problem = ioh.get_problem(fid, 1, d, ioh.ProblemClass.BBOB)
+    opt = GeneratorSearch(Box(-5, 5, dimension=d), seed=0, **options)
+    best, next_report = math.inf, budget // 10
+    while opt.evaluations < budget:
+        X = opt.ask()
+        values = np.asarray(problem(X))
+        opt.tell(X, values)
+        best = min(best, float(values.min() - problem.optimum.y))
+        if opt.evaluations >= next_report:
+            mean = opt.policy.mean.detach().numpy()
+            print(f"{opt.evaluations:6d}  best {best:.4g}  sigma {opt.sigma:.3g}  "
+                  f"mean on a bound {int((np.abs(mean) >= 1).sum())} of {d}")
+            next_report += budget // 10
+
+
+if __name__ == "__main__":
+    settings = dict(arg.split("=") for arg in sys.argv[4:])
+    main(int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), settings)
