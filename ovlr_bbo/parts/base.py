@@ -61,12 +61,14 @@ class GeneratorAsk:
 
 @dataclass(frozen=True)
 class KickAsk:
-    """The elite changed by ``sizes[j]`` single moves at once (candidate ``j``)."""
+    """The elite changed by ``sizes[j]`` single moves at once (candidate ``j``): random moves,
+    or the next pairs of a pair sweep (``pairs``)."""
 
     outputs: np.ndarray
     sizes: tuple[int, ...]
     base_loss: float
     starts_trial: bool = False
+    pairs: bool = False
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,12 @@ holds several (one more per ``REJECTIONS_PER_EXTRA_MOVE`` rejections, up to ``po
 polish batches its moves: the best of them challenges the elite. A kick not worse than the
 elite replaces it; a strictly better one starts a polish sweep around it, a tie keeps kicking from
 there (a walk on the plateau).
+
+Three operators share the asks: plain kicks, iterated-local-search trials (:mod:`.trial`) and
+pair sweeps (:mod:`.pairs`). Each ask goes to the one with the highest rate of improvements of
+the elite per evaluation so far, each starting from one improvement in ``dimension``
+evaluations; ties go to kicks, then trials. A pair sweep is offered once per elite, on spaces
+small enough for one (:data:`~.pairs.MAX_PAIRS`).
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ import numpy as np
 import torch
 
 from .base import Ask, KickAsk, Outcome, Part, TrialAsk
+from .pairs import MAX_PAIRS, PairSweep, pair_count
 from .polish import REJECTIONS_PER_EXTRA_MOVE, Polish
 from .trial import Trial
 
@@ -28,6 +35,8 @@ if TYPE_CHECKING:
 
 __all__ = ["Escape"]
 
+KICK, TRIAL, PAIRS = 0, 1, 2  # the operators, rows of Escape.record
+
 
 class Escape(Part):
     """Kicks after a fruitless sweep (see the module docstring); needs the ``polish`` part."""
@@ -35,14 +44,16 @@ class Escape(Part):
     name = "escape"
     ask_order = 1.5  # after the polish, before the OVLR step
 
-    def __init__(self, exponent: float = 1.5, trials: bool = True) -> None:
+    def __init__(self, exponent: float = 1.5, trials: bool = True, pairs: bool = True) -> None:
         if not exponent > 0:
             raise ValueError(f"exponent must be positive, got {exponent}")
-        self.exponent, self.trials = float(exponent), bool(trials)
+        self.exponent, self.trials, self.pairs = float(exponent), bool(trials), bool(pairs)
         self.trial: Trial | None = None
         self.trial_count = 0
-        #: per operator (kick, trial): improvements of the elite and evaluations spent
-        self.record = np.zeros((2, 2))
+        self.pair_sweep: PairSweep | None = None
+        self.swept_version = -1  # the elite whose pairs were all tried
+        #: per operator (kick, trial, pair sweep): improvements of the elite, evaluations spent
+        self.record = np.zeros((3, 2))
         self.kicking = False
         self.confirmed = False  # the elite is a confirmed local optimum of single moves
         self.seen_sweeps = 0
@@ -79,22 +90,33 @@ class Escape(Part):
             ask = self.trial.propose(ovlr, count)
             if ask is not None:
                 return ask  # else: the trial's last moves are out; kick meanwhile
-        starts_trial = self.trial is None and self._trial_next(ovlr)
+        operator = self._next_operator(ovlr, moves)
+        if operator == PAIRS:
+            sweep = self.pair_sweep
+            if sweep is None or sweep.version != ovlr.elite.version:
+                sweep = self.pair_sweep = PairSweep.around(ovlr, moves)
+            outputs = sweep.propose(ovlr, moves, count)
+            if sweep.over:
+                self.pair_sweep, self.swept_version = None, ovlr.elite.version
+            return KickAsk(outputs, (2,) * len(outputs), ovlr.elite.loss, pairs=True)
+        starts_trial = operator == TRIAL
         sizes = tuple(self._size(ovlr, len(moves)) for _ in range(1 if starts_trial else count))
         outputs = np.stack([
             ovlr.space.apply_moves(elite, moves[ovlr.rng.permutation(len(moves))[:size]],
                                    ovlr.control.move_step) for size in sizes])
         return KickAsk(outputs, sizes, ovlr.elite.loss, starts_trial)
 
-    def _trial_next(self, ovlr: OVLR) -> bool:
-        """Whether the next kick starts a trial: the operator (plain kicks or trials) with the
-        higher rate of improvements per evaluation, each starting from one improvement in
-        ``dimension`` evaluations."""
-        if not self.trials:
-            return False
+    def _next_operator(self, ovlr: OVLR, moves: np.ndarray) -> int:
+        """The operator for the next ask (module docstring): the highest rate of improvements
+        per evaluation among those available, ties to the first."""
         prior = ovlr.space.dimension
         rates = (self.record[:, 0] + 1) / (self.record[:, 1] + prior)
-        return bool(rates[1] > rates[0])
+        if not self.trials or self.trial is not None:  # a trial's last moves are still out
+            rates[TRIAL] = -1.0
+        if not self.pairs or self.swept_version == ovlr.elite.version \
+                or pair_count(moves) > MAX_PAIRS:
+            rates[PAIRS] = -1.0
+        return int(np.argmax(rates))
 
     def _size(self, ovlr: OVLR, n_moves: int) -> int:
         """A kick size from ``P(k) ~ k^-exponent`` (its distribution is cached per range)."""
@@ -118,7 +140,7 @@ class Escape(Part):
                     self.trial = None  # a local optimum worse than the elite
                 return
         elif isinstance(ask, KickAsk):
-            self._count(int(ask.starts_trial), usable, outcome)
+            self._count(PAIRS if ask.pairs else int(ask.starts_trial), usable, outcome)
             self.rejections = 0 if outcome.replaced else self.rejections + len(ask.sizes)
             if not outcome.replaced:
                 if ask.starts_trial and self.trial is None and usable.any():
@@ -141,6 +163,8 @@ class Escape(Part):
         return {"exponent": self.exponent, "kicking": self.kicking, "confirmed": self.confirmed,
                 "seen_sweeps": self.seen_sweeps, "rejections": self.rejections,
                 "trials": self.trials, "trial_count": self.trial_count,
+                "pairs": self.pairs, "swept_version": self.swept_version,
+                "pair_sweep": None if self.pair_sweep is None else self.pair_sweep.state_dict(),
                 "record": torch.from_numpy(self.record.copy()),
                 "trial": None if self.trial is None else self.trial.state_dict()}
 
@@ -150,5 +174,12 @@ class Escape(Part):
         self.seen_sweeps = int(state["seen_sweeps"])
         self.rejections = int(state["rejections"])
         self.trials, self.trial_count = bool(state["trials"]), int(state["trial_count"])
-        self.record = state["record"].numpy().copy()
+        record = state["record"].numpy()
+        self.record = np.zeros((3, 2))
+        self.record[:len(record)] = record  # checkpoints from before pair sweeps: two rows
+        # checkpoints from before pair sweeps: the escape then had none
+        self.pairs = bool(state.get("pairs", False))
+        self.swept_version = int(state.get("swept_version", -1))
+        sweep = state.get("pair_sweep")
+        self.pair_sweep = None if sweep is None else PairSweep.from_state(sweep)
         self.trial = None if state["trial"] is None else Trial.from_state(state["trial"])
