@@ -1,6 +1,7 @@
 """The parts of OVLR (polish, guided order, elitism, mean first) and the spaces' geometry."""
 
 import io
+import itertools
 import pickle
 
 import ioh
@@ -335,7 +336,7 @@ def test_a_trial_descends_from_where_its_kick_landed_and_ends_on_the_elite():
     opt.minimize(count_ones, 400, batch=True)
     escape = _escape(opt)
     assert escape.kicking and opt.best.score == 0
-    escape.record[:] = [[0.0, 1000.0], [5.0, 10.0]]  # trials have paid off, kicks have not
+    escape.record[:2] = [[0.0, 1000.0], [5.0, 10.0]]  # trials have paid off, kicks have not
     X = opt.ask()
     kicked = X[0].copy()
     assert len(X) == 1 and kicked.sum() >= 2
@@ -358,7 +359,7 @@ def test_a_trial_descends_from_where_its_kick_landed_and_ends_on_the_elite():
 def test_a_trial_in_progress_survives_the_state_round_trip():
     opt = OVLR(spaces.Binary(10), seed=1)
     opt.minimize(lambda X: np.asarray(X).sum(1).astype(float), 400, batch=True)
-    _escape(opt).record[:] = [[0.0, 1000.0], [5.0, 10.0]]
+    _escape(opt).record[:2] = [[0.0, 1000.0], [5.0, 10.0]]
     X = opt.ask()
     opt.tell(X, X.sum(1).astype(float))
     assert _escape(opt).trial is not None
@@ -380,3 +381,80 @@ def test_trials_can_be_switched_off():
                                                   "polish", {"name": "escape", "trials": False}])
     opt.minimize(lambda X: np.asarray(X).sum(1).astype(float), 600, batch=True)
     assert _escape(opt).kicking and _escape(opt).trial_count == 0
+
+
+def _count_ones(X):
+    return np.asarray(X).sum(1).astype(float)
+
+
+def _pairs_pay(opt):
+    """Records under which the pair sweep has the best rate: kicks and trials have not paid."""
+    _escape(opt).record[:] = [[0.0, 1000.0], [0.0, 1000.0], [5.0, 10.0]]
+
+
+def test_a_pair_sweep_tries_every_pair_of_flips_once_then_steps_aside():
+    n = 8
+    opt = OVLR(spaces.Binary(n), seed=0)
+    opt.minimize(_count_ones, 300, batch=True)
+    escape = _escape(opt)
+    assert escape.kicking and opt.best.score == 0
+    _pairs_pay(opt)
+    escape.pair_sweep = None  # a sweep from its start (the run may have begun one)
+    elite, seen = opt.best.x.copy(), []
+    while escape.swept_version != opt.elite.version and len(seen) < 200:
+        X = opt.ask()
+        assert ((X != elite).sum(1) == 2).all()  # each candidate: two flips of the elite
+        seen += [tuple(np.flatnonzero(x != elite)) for x in X]
+        opt.tell(X, _count_ones(X))
+    assert sorted(seen) == sorted(itertools.combinations(range(n), 2))  # each pair once
+    assert escape.record[2, 1] == 10 + len(seen)
+    X = opt.ask()  # the swept elite gets kicks again, not a second sweep
+    assert not escape.pair_sweep and escape._next_operator(opt, np.zeros((n, 2))) != 2
+    opt.tell(X, _count_ones(X))
+
+
+def test_a_pair_sweep_leaves_a_two_flip_trap():
+    """All zeros is a local optimum of single flips; a pair sweep finds the one pair that beats it
+    within the 66 pairs of 12 bits."""
+    opt = OVLR(spaces.Binary(12), seed=3, maximize=True)
+    opt.minimize(_two_bit_trap, 400, batch=True, stop=lambda: _escape(opt).kicking)
+    assert opt.best.score == 12 and _escape(opt).kicking
+    _pairs_pay(opt)
+    told = 0
+    while opt.best.score < 17 and told < 66:
+        X = opt.ask()
+        opt.tell(X, _two_bit_trap(X))
+        told += len(X)
+    assert opt.best.score == 17
+
+
+def test_a_pair_sweep_in_progress_survives_the_state_round_trip():
+    opt = OVLR(spaces.Binary(10), seed=1)
+    opt.minimize(_count_ones, 400, batch=True)
+    _pairs_pay(opt)
+    X = opt.ask()
+    opt.tell(X, _count_ones(X))
+    assert _escape(opt).pair_sweep is not None
+    buffer = io.BytesIO()
+    torch.save(opt.state_dict(), buffer)
+    buffer.seek(0)
+    copy = OVLR(spaces.Binary(10), seed=99)
+    copy.load_state_dict(torch.load(buffer, weights_only=True))
+    for _ in range(5):
+        a, b = opt.ask(), copy.ask()
+        np.testing.assert_array_equal(a, b)
+        opt.tell(a, _count_ones(a))
+        copy.tell(b, _count_ones(b))
+    np.testing.assert_array_equal(_escape(copy).pair_sweep.pairs, _escape(opt).pair_sweep.pairs)
+
+
+def test_no_pair_sweeps_where_they_cost_more_than_a_run_or_are_switched_off():
+    ordering = OVLR(spaces.Permutation(30), seed=0)  # 435 swaps: 94,395 pairs
+    moves = ordering.space.moves(ordering.space.initial_output())
+    _pairs_pay(ordering)
+    ordering.elite.version = 1
+    assert _escape(ordering)._next_operator(ordering, moves) != 2
+    off = OVLR(spaces.Binary(10), seed=0, parts=["mean_first", "gradient", "elitist", "guided",
+                                                  "polish", {"name": "escape", "pairs": False}])
+    _pairs_pay(off)
+    assert _escape(off)._next_operator(off, off.space.moves(off.space.initial_output())) != 2
