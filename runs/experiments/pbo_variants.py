@@ -22,6 +22,7 @@ VARIANTS: dict[str, dict] = {
     "default": {},
     "no-escape": {"parts": BASE},
     "no-pairs": {"parts": BASE + [{"name": "escape", "pairs": False}]},
+    "mlp": {"policy": "mlp"},
 }
 
 
