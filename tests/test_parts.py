@@ -458,3 +458,41 @@ def test_no_pair_sweeps_where_they_cost_more_than_a_run_or_are_switched_off():
                                                   "polish", {"name": "escape", "pairs": False}])
     _pairs_pay(off)
     assert _escape(off)._next_operator(off, off.space.moves(off.space.initial_output())) != 2
+
+
+def _weighted(X):
+    return np.asarray(X) @ np.array([5.0, 1.0, 7.0, 2.0, 8.0, 3.0, 9.0, 4.0])
+
+
+def test_a_pair_sweep_tries_the_pair_of_least_worse_moves_first():
+    """Around a confirmed optimum every flip of bit i costs w_i; the pair of the two cheapest
+    flips (bits 1 and 3) leads the order by single-move deltas."""
+    opt = OVLR(spaces.Binary(8), seed=0)
+    opt.minimize(_weighted, 300, batch=True)
+    assert opt.best.score == 0 and _escape(opt).kicking
+    polish = next(p for p in opt.parts if p.name == "polish")
+    moves = polish.moves_around(opt, opt.elite.require_output())
+    np.testing.assert_array_equal(polish.move_deltas(opt, moves), [5, 1, 7, 2, 8, 3, 9, 4])
+    _pairs_pay(opt)
+    _escape(opt).pair_sweep = None
+    X = opt.ask()
+    assert {tuple(np.flatnonzero(x)) for x in X} >= {(1, 3)}
+
+
+def test_move_losses_survive_the_state_round_trip():
+    """A pair sweep that starts after a restore orders its pairs as the original does."""
+    opt = OVLR(spaces.Binary(8), seed=2)
+    opt.minimize(_weighted, 300, batch=True)
+    buffer = io.BytesIO()
+    torch.save(opt.state_dict(), buffer)
+    buffer.seek(0)
+    copy = OVLR(spaces.Binary(8), seed=99)
+    copy.load_state_dict(torch.load(buffer, weights_only=True))
+    for other in (opt, copy):
+        _pairs_pay(other)
+        _escape(other).pair_sweep = None
+    for _ in range(5):
+        a, b = opt.ask(), copy.ask()
+        np.testing.assert_array_equal(a, b)
+        opt.tell(a, _weighted(a))
+        copy.tell(b, _weighted(b))

@@ -94,7 +94,8 @@ class Escape(Part):
         if operator == PAIRS:
             sweep = self.pair_sweep
             if sweep is None or sweep.version != ovlr.elite.version:
-                sweep = self.pair_sweep = PairSweep.around(ovlr, moves)
+                sweep = self.pair_sweep = PairSweep.around(
+                    ovlr, moves, self.polish.move_deltas(ovlr, moves))
             outputs = sweep.propose(ovlr, moves, count)
             if sweep.over:
                 self.pair_sweep, self.swept_version = None, ovlr.elite.version

@@ -64,6 +64,9 @@ class Polish(Part):
         self.fruitless_sweeps = 0  # sweeps that ended without accepting a move
         self.tabu_ids: set[int] = set()
         self._fixed_moves: np.ndarray | None = None
+        #: losses of the single moves (by id) told around the point ``losses_point``
+        self.move_losses: dict[int, float] = {}
+        self.losses_point: np.ndarray | None = None
 
     @property
     def polishing(self) -> bool:
@@ -117,6 +120,21 @@ class Polish(Part):
     def _moves(self, ovlr: OVLR) -> np.ndarray:
         return self.moves_around(ovlr, ovlr.elite.require_output())
 
+    def move_deltas(self, ovlr: OVLR, moves: np.ndarray) -> np.ndarray:
+        """Each move's loss minus the elite's, as told around the current elite (NaN where it
+        was not)."""
+        if not self._losses_hold(ovlr):
+            return np.full(len(moves), np.nan)
+        told = self.move_losses
+        return np.array([told.get(i, np.nan) for i in _move_ids(moves).tolist()]) - ovlr.elite.loss
+
+    def _losses_hold(self, ovlr: OVLR) -> bool:
+        """Whether the recorded move losses belong to the elite (a tie with the same point, as
+        an OVLR batch often draws, keeps them)."""
+        elite = ovlr.elite.x
+        return self.losses_point is not None and elite is not None \
+            and np.array_equal(self.losses_point, elite)
+
     def moves_around(self, ovlr: OVLR, output: np.ndarray) -> np.ndarray:
         """The space's single moves at ``output`` (cached where they do not depend on it)."""
         if ovlr.space.moves_depend_on_point:
@@ -149,6 +167,11 @@ class Polish(Part):
 
     def _after_move(self, ovlr: OVLR, ask: MoveAsk, losses: np.ndarray,
                     outcome: Outcome) -> None:
+        if ask.elite_version == outcome.version_before:  # moves of the elite as it still is
+            if not self._losses_hold(ovlr):
+                self.move_losses, self.losses_point = {}, np.array(ovlr.elite.x)
+            self.move_losses.update(zip(_move_ids(ask.moves).tolist(), losses.tolist(),
+                                        strict=True))
         current = ask.sweep == self.sweep_id
         if current:
             self.in_flight -= len(ask.moves)
@@ -202,7 +225,12 @@ class Polish(Part):
                 "sweep_id": self.sweep_id, "in_flight": self.in_flight,
                 "accepted": self.accepted, "stalled": self.stalled,
                 "rejections": self.rejections, "fruitless_sweeps": self.fruitless_sweeps,
-                "tabu_ids": sorted(self.tabu_ids)}
+                "tabu_ids": sorted(self.tabu_ids),
+                "losses_point": (None if self.losses_point is None
+                                 else torch.from_numpy(np.array(self.losses_point))),
+                "move_ids": torch.tensor(list(self.move_losses), dtype=torch.int64),
+                "move_losses": torch.tensor(list(self.move_losses.values()),
+                                            dtype=torch.float64)}
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         self.patience, self.tabu = int(state["patience"]), bool(state["tabu"])
@@ -212,3 +240,9 @@ class Polish(Part):
         self.rejections = int(state["rejections"])
         self.fruitless_sweeps = int(state["fruitless_sweeps"])
         self.tabu_ids = {int(i) for i in state["tabu_ids"]}
+        # checkpoints from before the pair sweeps kept no move losses
+        point = state.get("losses_point")
+        self.losses_point = None if point is None else point.numpy().copy()
+        ids, losses = state.get("move_ids"), state.get("move_losses")
+        self.move_losses = ({} if ids is None or losses is None else
+                            dict(zip(ids.tolist(), losses.tolist(), strict=True)))
