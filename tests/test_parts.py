@@ -363,17 +363,27 @@ def test_a_trial_in_progress_survives_the_state_round_trip():
     X = opt.ask()
     opt.tell(X, X.sum(1).astype(float))
     assert _escape(opt).trial is not None
+    copy = _restored(opt)
+    _same_asks(opt, copy, lambda X: X.sum(1).astype(float))
+    assert _escape(copy).trial_count == _escape(opt).trial_count
+
+
+def _restored(opt):
+    """A fresh OVLR (other seed) given ``opt``'s state through a weights_only checkpoint."""
     buffer = io.BytesIO()
     torch.save(opt.state_dict(), buffer)
     buffer.seek(0)
-    copy = OVLR(spaces.Binary(10), seed=99)
+    copy = OVLR(opt.space, seed=99)
     copy.load_state_dict(torch.load(buffer, weights_only=True))
-    for _ in range(5):
+    return copy
+
+
+def _same_asks(opt, copy, f, steps=5):
+    for _ in range(steps):
         a, b = opt.ask(), copy.ask()
         np.testing.assert_array_equal(a, b)
-        opt.tell(a, a.sum(1).astype(float))
-        copy.tell(b, b.sum(1).astype(float))
-    assert _escape(copy).trial_count == _escape(opt).trial_count
+        opt.tell(a, f(a))
+        copy.tell(b, f(b))
 
 
 def test_trials_can_be_switched_off():
@@ -435,16 +445,8 @@ def test_a_pair_sweep_in_progress_survives_the_state_round_trip():
     X = opt.ask()
     opt.tell(X, _count_ones(X))
     assert _escape(opt).pair_sweep is not None
-    buffer = io.BytesIO()
-    torch.save(opt.state_dict(), buffer)
-    buffer.seek(0)
-    copy = OVLR(spaces.Binary(10), seed=99)
-    copy.load_state_dict(torch.load(buffer, weights_only=True))
-    for _ in range(5):
-        a, b = opt.ask(), copy.ask()
-        np.testing.assert_array_equal(a, b)
-        opt.tell(a, _count_ones(a))
-        copy.tell(b, _count_ones(b))
+    copy = _restored(opt)
+    _same_asks(opt, copy, _count_ones)
     np.testing.assert_array_equal(_escape(copy).pair_sweep.pairs, _escape(opt).pair_sweep.pairs)
 
 
@@ -483,16 +485,8 @@ def test_move_losses_survive_the_state_round_trip():
     """A pair sweep that starts after a restore orders its pairs as the original does."""
     opt = OVLR(spaces.Binary(8), seed=2)
     opt.minimize(_weighted, 300, batch=True)
-    buffer = io.BytesIO()
-    torch.save(opt.state_dict(), buffer)
-    buffer.seek(0)
-    copy = OVLR(spaces.Binary(8), seed=99)
-    copy.load_state_dict(torch.load(buffer, weights_only=True))
+    copy = _restored(opt)
     for other in (opt, copy):
         _pairs_pay(other)
         _escape(other).pair_sweep = None
-    for _ in range(5):
-        a, b = opt.ask(), copy.ask()
-        np.testing.assert_array_equal(a, b)
-        opt.tell(a, _weighted(a))
-        copy.tell(b, _weighted(b))
+    _same_asks(opt, copy, _weighted)
