@@ -324,6 +324,12 @@ def _escape(opt):
     return next(p for p in opt.parts if p.name == "escape")
 
 
+def _kicking_at_rest(opt):
+    """The escape part kicks and no polish sweep is under way: the next ask is the escape's."""
+    polish = next(p for p in opt.parts if p.name == "polish")
+    return _escape(opt).kicking and _escape(opt).confirmed and not polish.polishing
+
+
 def test_a_trial_descends_from_where_its_kick_landed_and_ends_on_the_elite():
     """Once trials pay more than kicks, a kick that lands worse starts a descent around the kicked
     point (not the elite), by single flips that beat the trial's centre, until a point not worse
@@ -333,10 +339,10 @@ def test_a_trial_descends_from_where_its_kick_landed_and_ends_on_the_elite():
     def count_ones(X):
         return np.asarray(X).sum(1).astype(float)
 
-    opt.minimize(count_ones, 400, batch=True)
+    opt.minimize(count_ones, 400, batch=True, stop=lambda: _kicking_at_rest(opt))
     escape = _escape(opt)
     assert escape.kicking and opt.best.score == 0
-    escape.record[:2] = [[0.0, 1000.0], [5.0, 10.0]]  # trials have paid off, kicks have not
+    escape.record[:] = [[0.0, 1000.0], [5.0, 10.0], [0.0, 1000.0], [0.0, 1000.0]]  # trials paid
     X = opt.ask()
     kicked = X[0].copy()
     assert len(X) == 1 and kicked.sum() >= 2
@@ -358,8 +364,9 @@ def test_a_trial_descends_from_where_its_kick_landed_and_ends_on_the_elite():
 
 def test_a_trial_in_progress_survives_the_state_round_trip():
     opt = OVLR(spaces.Binary(10), seed=1)
-    opt.minimize(lambda X: np.asarray(X).sum(1).astype(float), 400, batch=True)
-    _escape(opt).record[:2] = [[0.0, 1000.0], [5.0, 10.0]]
+    opt.minimize(lambda X: np.asarray(X).sum(1).astype(float), 400, batch=True,
+                 stop=lambda: _kicking_at_rest(opt))
+    _escape(opt).record[:] = [[0.0, 1000.0], [5.0, 10.0], [0.0, 1000.0], [0.0, 1000.0]]
     X = opt.ask()
     opt.tell(X, X.sum(1).astype(float))
     assert _escape(opt).trial is not None
@@ -399,7 +406,7 @@ def _count_ones(X):
 
 def _pairs_pay(opt):
     """Records under which the pair sweep has the best rate: kicks and trials have not paid."""
-    _escape(opt).record[:] = [[0.0, 1000.0], [0.0, 1000.0], [5.0, 10.0]]
+    _escape(opt).record[:] = [[0.0, 1000.0], [0.0, 1000.0], [5.0, 10.0], [0.0, 1000.0]]
 
 
 def test_a_pair_sweep_tries_every_pair_of_flips_once_then_steps_aside():
@@ -419,7 +426,7 @@ def test_a_pair_sweep_tries_every_pair_of_flips_once_then_steps_aside():
     assert sorted(seen) == sorted(itertools.combinations(range(n), 2))  # each pair once
     assert escape.record[2, 1] == 10 + len(seen)
     X = opt.ask()  # the swept elite gets kicks again, not a second sweep
-    assert not escape.pair_sweep and escape._next_operator(opt, np.zeros((n, 2))) != 2
+    assert not escape.pair_sweep and escape._next_operator(opt, np.zeros((n, 2)), np.zeros(n)) != 2
     opt.tell(X, _count_ones(X))
 
 
@@ -455,11 +462,12 @@ def test_no_pair_sweeps_where_they_cost_more_than_a_run_or_are_switched_off():
     moves = ordering.space.moves(ordering.space.initial_output())
     _pairs_pay(ordering)
     ordering.elite.version = 1
-    assert _escape(ordering)._next_operator(ordering, moves) != 2
+    assert _escape(ordering)._next_operator(ordering, moves, np.zeros(len(moves))) != 2
     off = OVLR(spaces.Binary(10), seed=0, parts=["mean_first", "gradient", "elitist", "guided",
                                                   "polish", {"name": "escape", "pairs": False}])
     _pairs_pay(off)
-    assert _escape(off)._next_operator(off, off.space.moves(off.space.initial_output())) != 2
+    moves = off.space.moves(off.space.initial_output())
+    assert _escape(off)._next_operator(off, moves, np.zeros(len(moves))) != 2
 
 
 def _weighted(X):

@@ -69,6 +69,7 @@ class KickAsk:
     base_loss: float
     starts_trial: bool = False
     pairs: bool = False
+    guided: bool = False  # the least-worse single moves (Escape._least_worse), not random ones
 
 
 @dataclass(frozen=True)

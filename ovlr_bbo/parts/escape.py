@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Escape"]
 
-KICK, TRIAL, PAIRS = 0, 1, 2  # the operators, rows of Escape.record
+KICK, TRIAL, PAIRS, GUIDED = 0, 1, 2, 3  # the operators, rows of Escape.record
 
 
 class Escape(Part):
@@ -44,16 +44,19 @@ class Escape(Part):
     name = "escape"
     ask_order = 1.5  # after the polish, before the OVLR step
 
-    def __init__(self, exponent: float = 1.5, trials: bool = True, pairs: bool = True) -> None:
+    def __init__(self, exponent: float = 1.5, trials: bool = True, pairs: bool = True,
+                 guided: bool = True) -> None:
         if not exponent > 0:
             raise ValueError(f"exponent must be positive, got {exponent}")
         self.exponent, self.trials, self.pairs = float(exponent), bool(trials), bool(pairs)
+        self.guided = bool(guided)
         self.trial: Trial | None = None
         self.trial_count = 0
         self.pair_sweep: PairSweep | None = None
         self.swept_version = -1  # the elite whose pairs were all tried
-        #: per operator (kick, trial, pair sweep): improvements of the elite, evaluations spent
-        self.record = np.zeros((3, 2))
+        #: per operator (kick, trial, pair sweep, guided kick): improvements of the elite and
+        #: evaluations spent
+        self.record = np.zeros((4, 2))
         self.kicking = False
         self.confirmed = False  # the elite is a confirmed local optimum of single moves
         self.seen_sweeps = 0
@@ -90,24 +93,33 @@ class Escape(Part):
             ask = self.trial.propose(ovlr, count)
             if ask is not None:
                 return ask  # else: the trial's last moves are out; kick meanwhile
-        operator = self._next_operator(ovlr, moves)
+        deltas = polish.move_deltas(ovlr, moves)
+        operator = self._next_operator(ovlr, moves, deltas)
         if operator == PAIRS:
             sweep = self.pair_sweep
             if sweep is None or sweep.version != ovlr.elite.version:
-                sweep = self.pair_sweep = PairSweep.around(
-                    ovlr, moves, self.polish.move_deltas(ovlr, moves))
+                sweep = self.pair_sweep = PairSweep.around(ovlr, moves, deltas)
             outputs = sweep.propose(ovlr, moves, count)
             if sweep.over:
                 self.pair_sweep, self.swept_version = None, ovlr.elite.version
             return KickAsk(outputs, (2,) * len(outputs), ovlr.elite.loss, pairs=True)
-        starts_trial = operator == TRIAL
+        starts_trial, guided = operator == TRIAL, operator == GUIDED
         sizes = tuple(self._size(ovlr, len(moves)) for _ in range(1 if starts_trial else count))
-        outputs = np.stack([
-            ovlr.space.apply_moves(elite, moves[ovlr.rng.permutation(len(moves))[:size]],
-                                   ovlr.control.move_step) for size in sizes])
-        return KickAsk(outputs, sizes, ovlr.elite.loss, starts_trial)
+        chosen = [self._least_worse(ovlr, deltas, size) if guided
+                  else ovlr.rng.permutation(len(moves))[:size] for size in sizes]
+        outputs = np.stack([ovlr.space.apply_moves(elite, moves[which], ovlr.control.move_step)
+                            for which in chosen])
+        return KickAsk(outputs, sizes, ovlr.elite.loss, starts_trial, guided=guided)
 
-    def _next_operator(self, ovlr: OVLR, moves: np.ndarray) -> int:
+    @staticmethod
+    def _least_worse(ovlr: OVLR, deltas: np.ndarray, size: int) -> np.ndarray:
+        """The ``size`` moves whose single-move losses around the elite were the least worse
+        (ties in random order; moves not told last)."""
+        shuffled = ovlr.rng.permutation(len(deltas))
+        keys = np.nan_to_num(deltas[shuffled], nan=np.inf)
+        return shuffled[np.argsort(keys, kind="stable")[:size]]
+
+    def _next_operator(self, ovlr: OVLR, moves: np.ndarray, deltas: np.ndarray) -> int:
         """The operator for the next ask (module docstring): the highest rate of improvements
         per evaluation among those available, ties to the first."""
         prior = ovlr.space.dimension
@@ -117,6 +129,8 @@ class Escape(Part):
         if not self.pairs or self.swept_version == ovlr.elite.version \
                 or pair_count(moves) > MAX_PAIRS:
             rates[PAIRS] = -1.0
+        if not self.guided or np.isfinite(deltas).sum() < 2:
+            rates[GUIDED] = -1.0
         return int(np.argmax(rates))
 
     def _size(self, ovlr: OVLR, n_moves: int) -> int:
@@ -141,7 +155,8 @@ class Escape(Part):
                     self.trial = None  # a local optimum worse than the elite
                 return
         elif isinstance(ask, KickAsk):
-            self._count(PAIRS if ask.pairs else int(ask.starts_trial), usable, outcome)
+            operator = PAIRS if ask.pairs else GUIDED if ask.guided else int(ask.starts_trial)
+            self._count(operator, usable, outcome)
             self.rejections = 0 if outcome.replaced else self.rejections + len(ask.sizes)
             if not outcome.replaced:
                 if ask.starts_trial and self.trial is None and usable.any():
@@ -165,6 +180,7 @@ class Escape(Part):
                 "seen_sweeps": self.seen_sweeps, "rejections": self.rejections,
                 "trials": self.trials, "trial_count": self.trial_count,
                 "pairs": self.pairs, "swept_version": self.swept_version,
+                "guided": self.guided,
                 "pair_sweep": None if self.pair_sweep is None else self.pair_sweep.state_dict(),
                 "record": torch.from_numpy(self.record.copy()),
                 "trial": None if self.trial is None else self.trial.state_dict()}
@@ -176,10 +192,11 @@ class Escape(Part):
         self.rejections = int(state["rejections"])
         self.trials, self.trial_count = bool(state["trials"]), int(state["trial_count"])
         record = state["record"].numpy()
-        self.record = np.zeros((3, 2))
-        self.record[:len(record)] = record  # checkpoints from before pair sweeps: two rows
+        self.record = np.zeros((4, 2))
+        self.record[:len(record)] = record  # older checkpoints: fewer operators
         # checkpoints from before pair sweeps: the escape then had none
         self.pairs = bool(state.get("pairs", False))
+        self.guided = bool(state.get("guided", False))
         self.swept_version = int(state.get("swept_version", -1))
         sweep = state.get("pair_sweep")
         self.pair_sweep = None if sweep is None else PairSweep.from_state(sweep)

@@ -19,7 +19,7 @@ def ask_state(ask: Ask) -> dict[str, Any]:
         state["kind"] = "mean"
     elif isinstance(ask, KickAsk):
         state.update(kind="kick", sizes=list(ask.sizes), base_loss=ask.base_loss,
-                     starts_trial=ask.starts_trial, pairs=ask.pairs)
+                     starts_trial=ask.starts_trial, pairs=ask.pairs, guided=ask.guided)
     elif isinstance(ask, TrialAsk):
         state.update(kind="trial", moves=torch.from_numpy(np.array(ask.moves, dtype=np.int64)),
                      trial=ask.trial, base_loss=ask.base_loss)
@@ -41,7 +41,8 @@ def ask_from_state(state: dict[str, Any], device: torch.device) -> Ask:
         return MeanAsk(outputs)
     if state["kind"] == "kick":
         return KickAsk(outputs, tuple(int(k) for k in state["sizes"]), float(state["base_loss"]),
-                       bool(state["starts_trial"]), bool(state.get("pairs", False)))
+                       bool(state["starts_trial"]), bool(state.get("pairs", False)),
+                       bool(state.get("guided", False)))
     if state["kind"] == "trial":
         return TrialAsk(outputs, state["moves"].numpy().copy(), int(state["trial"]),
                         float(state["base_loss"]))

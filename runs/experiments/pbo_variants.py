@@ -23,6 +23,7 @@ VARIANTS: dict[str, dict] = {
     "no-escape": {"parts": BASE},
     "no-pairs": {"parts": BASE + [{"name": "escape", "pairs": False}]},
     "mlp": {"policy": "mlp"},
+    "no-guided-kicks": {"parts": BASE + [{"name": "escape", "guided": False}]},
 }
 
 
