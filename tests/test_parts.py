@@ -498,3 +498,33 @@ def test_move_losses_survive_the_state_round_trip():
         _pairs_pay(other)
         _escape(other).pair_sweep = None
     _same_asks(opt, copy, _weighted)
+
+
+def _five_bit_trap(X):
+    """All zeros is a local optimum of every move of fewer than five flips; each flip of bits
+    0-4 costs 1, of the others 10, and bits 0-4 together win (-1)."""
+    X = np.asarray(X)
+    loss = X[:, :5].sum(1) + 10.0 * X[:, 5:].sum(1)
+    loss[(X[:, :5] == 1).all(1) & (X[:, 5:] == 0).all(1)] = -1.0
+    return loss
+
+
+def test_a_guided_kick_flips_the_least_worse_moves_together():
+    opt = OVLR(spaces.Binary(12), seed=0)
+    opt.minimize(_five_bit_trap, 2000, batch=True,
+                 stop=lambda: _kicking_at_rest(opt) or opt.best.score < 0)
+    escape = _escape(opt)
+    if opt.best.score == 0:  # the run sits on the trap: guided kicks, and nothing else, pay
+        escape.record[:] = [[0.0, 1000.0], [0.0, 1000.0], [0.0, 1000.0], [5.0, 10.0]]
+        told = 0
+        while opt.best.score == 0 and told < 150:
+            X = opt.ask()  # every candidate flips bits 0-4 first, the least-worse moves
+            assert all(set(np.flatnonzero(x)) <= set(range(5)) or x[:5].all() for x in X)
+            opt.tell(X, _five_bit_trap(X))
+            told += len(X)
+    assert opt.best.score == -1
+    assert escape.record[3, 0] >= 1  # the guided kicks found it
+    without = OVLR(spaces.Binary(12), seed=0, parts=["mean_first", "gradient", "elitist",
+                                                      "guided", "polish",
+                                                      {"name": "escape", "guided": False}])
+    assert without.minimize(_five_bit_trap, 300, batch=True).score == 0
