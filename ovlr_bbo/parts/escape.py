@@ -11,11 +11,16 @@ polish batches its moves: the best of them challenges the elite. A kick not wors
 elite replaces it; a strictly better one starts a polish sweep around it, a tie keeps kicking from
 there (a walk on the plateau).
 
-Three operators share the asks: plain kicks, iterated-local-search trials (:mod:`.trial`) and
-pair sweeps (:mod:`.pairs`). Each ask goes to the one with the highest rate of improvements of
-the elite per evaluation so far, each starting from one improvement in ``dimension``
-evaluations; ties go to kicks, then trials. A pair sweep is offered once per elite, on spaces
-small enough for one (:data:`~.pairs.MAX_PAIRS`).
+Four operators share the asks: plain kicks, iterated-local-search trials (:mod:`.trial`), pair
+sweeps (:mod:`.pairs`) and *guided kicks*: a kick whose ``k`` moves are the ``k`` least-worse
+single moves as the polish told them around this elite (ties at random), so that moves which each
+cost a little are tried together (OneMax with ruggedness 3 and the epistatic W-model problems,
+whose next level is several individually worse flips away). Each ask goes to the operator with
+the highest rate of improvements of the elite per evaluation so far, each starting from one
+improvement in ``dimension`` evaluations; ties go to kicks, then trials, pairs, guided kicks. A
+pair sweep is offered once per elite, on spaces small enough for one
+(:data:`~.pairs.MAX_PAIRS`); guided kicks where the polish told at least two moves around the
+elite.
 """
 
 from __future__ import annotations
