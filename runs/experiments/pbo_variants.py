@@ -24,6 +24,7 @@ VARIANTS: dict[str, dict] = {
     "no-pairs": {"parts": BASE + [{"name": "escape", "pairs": False}]},
     "mlp": {"policy": "mlp"},
     "no-guided-kicks": {"parts": BASE + [{"name": "escape", "guided": False}]},
+    "no-trials": {"parts": BASE + [{"name": "escape", "trials": False}]},
 }
 
 
