@@ -117,10 +117,21 @@ print(json.dumps(facts))
 """
 
 
+#: Ray's client proxy starts a server process per client and gives up when that start is slow
+#: (a loaded machine): the child tries again, with a fresh output folder, up to this many times
+CLIENT_START_ATTEMPTS = 3
+
+
 def _ray_child(config: Path, out: Path, address: str = "", port: str = "") -> dict:
-    done = subprocess.run([sys.executable, "-c", _RAY_CHILD, str(config), str(out), address, port],
-                          capture_output=True, text=True, timeout=600,
-                          env={**os.environ, "RAY_AUTH_MODE": "disabled"})
+    for attempt in range(CLIENT_START_ATTEMPTS):
+        target = out if attempt == 0 else out.with_name(f"{out.name}-retry{attempt}")
+        done = subprocess.run([sys.executable, "-c", _RAY_CHILD, str(config), str(target),
+                               address, port],
+                              capture_output=True, text=True, timeout=600,
+                              env={**os.environ, "RAY_AUTH_MODE": "disabled"})
+        if done.returncode == 0 or "Starting Ray client server failed" not in done.stderr:
+            break
+        time.sleep(5)
     assert done.returncode == 0, (
         f"exit {done.returncode}\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
