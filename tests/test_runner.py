@@ -191,3 +191,27 @@ def test_bins_above_table_counts_whole_bins_over_the_optimum():
     table = bins_above_table([record("a", 10.02), record("a", 11.5), record("b", 12.3)])
     assert "| a | 0.5 |" in table and "| b | 2 |" in table
     assert table.startswith("| optimizer | bin packing triplet30 (keys) |")
+
+
+def test_resume_with_other_optimizers_keeps_the_folders_optimizers(tmp_path):
+    """``--resume --optimizers b`` into a folder that ran ``a``: config.json, the table and the
+    report cover both (the second call used to leave only ``b`` in config.json)."""
+    import json
+
+    text = TINY.replace('seeds = "0-1"', 'seeds = "0"')
+    config = load_config(write_tiny(tmp_path, text))
+    first = run_bench(config.select_optimizers(["ovlr"]), tmp_path / "out", progress=False,
+                      report=False)
+    second = run_bench(config.select_optimizers(["rls"]), tmp_path / "out", resume=True,
+                       progress=False)
+    assert second.executed == first.executed
+    saved = json.loads((tmp_path / "out" / "config.json").read_text())
+    assert [spec["label"] for spec in saved["optimizers"]] == ["ovlr", "rls"]
+    assert {row["optimizer"] for row in read_table(second.table)} == {"ovlr", "rls"}
+    assert "| ovlr |" in (second.report / "summary.md").read_text()
+    other = load_config(write_tiny(tmp_path, TINY))  # other seeds: a different benchmark
+    third = run_bench(other.select_optimizers(["rls"]), tmp_path / "out", resume=True,
+                      progress=False, report=False)
+    saved = json.loads((tmp_path / "out" / "config.json").read_text())
+    assert [spec["label"] for spec in saved["optimizers"]] == ["rls"]
+    assert {row["optimizer"] for row in read_table(third.table)} == {"rls"}

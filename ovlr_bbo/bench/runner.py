@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -74,6 +74,21 @@ def _missing_runs(store: RunStore, runs: list[RunSpec], resume: bool, retry_fail
     return [spec for spec in runs if spec.key not in done]
 
 
+def _folder_config(config: BenchConfig, saved: dict[str, Any] | None) -> BenchConfig:
+    """The configuration a folder holds after this bench: with ``--resume`` into a folder whose
+    saved configuration differs only in its optimizers (``--optimizers`` picked a subset), the
+    saved optimizers stay next to this call's, so the table and report cover all of them;
+    otherwise this call's configuration."""
+    if saved is None:
+        return config
+    before = BenchConfig.from_dict(saved)
+    if replace(before, optimizers=config.optimizers) != config:
+        return config
+    mine = {spec.label for spec in config.optimizers}
+    kept = [spec for spec in before.optimizers if spec.label not in mine]
+    return replace(config, optimizers=kept + list(config.optimizers))
+
+
 def run_bench(config: BenchConfig, out: str | Path, *, workers: int = 1, executor: str = "local",
               address: str | None = None, resume: bool = False, retry_failed: bool = False,
               progress: bool = True, report: bool = True) -> BenchResult:
@@ -93,19 +108,20 @@ def run_bench(config: BenchConfig, out: str | Path, *, workers: int = 1, executo
     with store.lock():
         todo = _missing_runs(store, runs, resume, retry_failed)
         store.prepare()
-        store.write_config(config.to_dict())
+        folder = _folder_config(config, store.read_config() if resume else None)
+        store.write_config(folder.to_dict())
         with _progress(len(runs), progress) as bar:
             bar.update(len(runs) - len(todo))
             for outcome in execute(todo, executor, workers, address):
                 store.save(outcome)
                 bar.update(1)
-        records = store.load_records([spec.key for spec in runs])
+        records = store.load_records([spec.key for spec in folder.runs()])
         table = store.write_table(records)
         report_dir = None
         if report:
             from .report import write_report
 
-            report_dir = write_report(store.root, records, config.to_dict())
+            report_dir = write_report(store.root, records, folder.to_dict())
     return BenchResult(store.root, table, report_dir, records, len(todo), len(runs) - len(todo))
 
 
