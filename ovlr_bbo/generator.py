@@ -32,6 +32,8 @@ apart from A (A keeps ``log|det A|`` fixed, sigma follows its own step-size rule
           A A^T proportional to H^-1 (CMA-ES's target). Removing the trace of A^-1 G instead also
           keeps the volume but drifts to a rank-deficient A (see ../shared/REFERENCE.md, 7).
           Diagonal form: N_ii = a_i G_ii = sum_k u_k xi_ki^2, a <- a * exp(-eta_A/2 M_ii).
+          eta_A itself may follow the signal-to-noise ratio of M ((R1)-(R3) in
+          :mod:`ovlr_bbo.shape_rate`; the engine does so for a full A).
     (G6') Rank-one term, as CMA-ES's c1: an evolution path of the mean steps in latent
           coordinates, p_c <- (1 - c_c) p_c + sqrt(c_c (2 - c_c) mu_eff) sum_k w_k xi_k, adds
           c_1 (p_c p_c^T - |p_c|^2/d I) to the exponent of (G6) (before its trace is removed).
@@ -165,8 +167,11 @@ def learning_rates(d: int, form: str) -> float:
 
 def natural_step(policy: LinearGenerator, latent: torch.Tensor, utilities: np.ndarray,
                  eta_mean: float, eta_shape: float, mean_utilities: np.ndarray | None = None,
-                 path: torch.Tensor | None = None, eta_path: float = 0.0) -> float:
-    """(G3)-(G6) for one generation; returns ``tr(N)`` (for xNES's scale rule).
+                 path: torch.Tensor | None = None, eta_path: float = 0.0
+                 ) -> tuple[float, torch.Tensor]:
+    """(G3)-(G6) for one generation; returns ``tr(N)`` (for xNES's scale rule) and N's
+    trace-free part (the shape's update direction before its rate, for
+    :mod:`ovlr_bbo.shape_rate`).
 
     ``latent`` is the ``(lambda, d)`` batch the candidates came from; the outputs are recomputed
     here with gradients on (a matrix product: cheaper than keeping a graph alive between ask and
@@ -191,6 +196,8 @@ def natural_step(policy: LinearGenerator, latent: torch.Tensor, utilities: np.nd
         if full:
             natural = (natural + natural.T) / 2                   # symmetric up to rounding
         trace = float(natural.trace() if full else natural.sum())
+        direction = (natural - trace / d * torch.eye(d, dtype=DTYPE) if full
+                     else natural - trace / d)
         exponent = -eta_shape / 2 * natural
         if path is not None:                                      # (G6')
             exponent = exponent + eta_path / 2 * (torch.outer(path, path) if full else path ** 2)
@@ -201,4 +208,4 @@ def natural_step(policy: LinearGenerator, latent: torch.Tensor, utilities: np.nd
             shape.mul_(torch.exp(exponent - exponent.mean()))
         policy.mean.sub_(eta_mean * policy.sigma ** 2 * step_mean)  # (G5)
     policy.zero_grad(set_to_none=True)
-    return trace
+    return trace, direction

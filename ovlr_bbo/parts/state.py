@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 import numpy as np
@@ -112,17 +113,22 @@ def _run_from(fields: dict[str, Any]) -> Any:
     return _Run(**fields)
 
 
-def _two_point_from(fields: dict[str, Any]) -> Any:
-    from ..two_point import TwoPointAdaptation
-
-    rule = TwoPointAdaptation.__new__(TwoPointAdaptation)
-    rule.__dict__.update(fields)
-    return rule
+def _rule_from(module: str, name: str) -> Any:
+    """Rebuilds a step-size or rate rule (a plain class) from its attributes."""
+    def rebuild(fields: dict[str, Any]) -> Any:
+        kind = getattr(importlib.import_module(module, __package__), name)
+        rule = kind.__new__(kind)
+        rule.__dict__.update(fields)
+        return rule
+    return rebuild
 
 
 #: the non-plain types a state may hold: name -> (to fields, from fields)
 _PLAIN_TYPES: dict[str, tuple[Any, Any]] = {
     "LinearGenerator": (_generator_fields, _generator_from),
     "_Run": (lambda run: dict(vars(run)), _run_from),
-    "TwoPointAdaptation": (lambda rule: dict(vars(rule)), _two_point_from),
+    "TwoPointAdaptation": (lambda rule: dict(vars(rule)),
+                           _rule_from("..two_point", "TwoPointAdaptation")),
+    "ShapeRateAdaptation": (lambda rule: dict(vars(rule)),
+                            _rule_from("..shape_rate", "ShapeRateAdaptation")),
 }

@@ -1,8 +1,11 @@
 """Rank a rerun of some optimizers against the other optimizers' committed rows (same presets,
-same derived seeds): BENCHMARKS.md section 0.8, the pair sweeps (2026-12-07).
+same derived seeds): BENCHMARKS.md section 0.8, the pair sweeps (2026-12-07); section 0.5, the
+shape rate (BBOB: ``--minimize``, 2026-12-07).
 
 python runs/experiments/pbo_merge_rows.py runs/reports/pbo-suite-n64/results.csv \
     runs/pbo-n64-pairs/results.csv
+python runs/experiments/pbo_merge_rows.py runs/reports/bbob/results.csv \
+    runs/bbob-srate/results.csv --minimize
 
 Rows of the committed table whose optimizer appears in the rerun are replaced by the rerun's; the
 rank table (mean rank per run, problems behind) is computed by ``ovlr_bbo.bench.ranks`` as the
@@ -19,7 +22,7 @@ def records(path):
         row["key"] = "|".join(row[c] for c in ("optimizer", "problem", "instance", "dimension",
                                                 "seed"))
         row["success"] = row["success"] == "True"
-        row["maximize"] = True  # PBO
+        row["maximize"] = "--minimize" not in sys.argv  # PBO maximizes, BBOB minimizes
         row["evaluations_to_optimum"] = (int(row["evaluations_to_optimum"])
                                          if row["evaluations_to_optimum"] else None)
         rows.append(row)
