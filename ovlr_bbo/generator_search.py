@@ -113,9 +113,12 @@ class GeneratorSearch(AskTellOptimizer):
             (nevergrad's ellipsoid at d = 100: 60 instead of 5.8 after 100 d evaluations).
         face_tolerance: how near a bound (in its coordinate's spreads) the snapped mean puts a
             coordinate on it, once the mean sits on some bound (0: only the clamped ones).
-        tol_x, tol_fun: restart tolerances: the spread in standardized units; the span of the
-            recent generation-best losses, relative to their best's magnitude below 1 (a plain
-            1e-12 stopped nevergrad's sphere at 1e-15, where NGOpt reaches 1e-23).
+        tol_x, tol_fun: restart tolerances: the spread in standardized units (1e-15: about
+            what float64 still resolves around a coordinate of magnitude 1-5; 1e-12 stopped
+            nevergrad's 10-D ellipsoid at 3e-24, where NGOpt reaches 2e-27, and BBOB's runs end
+            on tol_fun long before either); the span of the recent generation-best losses,
+            relative to their best's magnitude below 1 (a plain 1e-12 stopped nevergrad's
+            sphere at 1e-15, where NGOpt reaches 1e-23).
         seed, maximize: as for every optimizer of the project.
     """
 
@@ -127,7 +130,7 @@ class GeneratorSearch(AskTellOptimizer):
                  eta_mean: float = 1.0, eta_shape: float | None = None,
                  shape_rate_growth: bool = True, bound_penalty: float = 1.0,
                  bound_margin: float = 0.0, face_tolerance: float = 1.0,
-                 tol_x: float = 1e-12,
+                 tol_x: float = 1e-15,
                  tol_fun: float = 1e-12, adapt_shape_rate: bool = True,
                  shape_rate_options: dict[str, float] | None = None):
         if space.as_box() is not space:

@@ -136,6 +136,18 @@ def test_a_loss_near_zero_is_not_restarted_at_an_absolute_tolerance():
     assert opt.n_restarts >= 1 and opt.best.score - 10.0 < 1e-10
 
 
+def test_a_run_at_the_optimum_goes_on_to_what_float64_resolves():
+    """The spread's restart tolerance (1e-15) lets a run at an optimum of magnitude ~2 go on to
+    losses near float64's resolution there; 1e-12 stopped nevergrad's functions at ~1e-24."""
+    def sphere(x):
+        return float(((x - 1.7) ** 2).sum())
+
+    default = GeneratorSearch(Box(dimension=4), seed=0)
+    assert default.minimize(sphere, budget=4000).score < 1e-28
+    coarse = GeneratorSearch(Box(dimension=4), seed=0, tol_x=1e-12)
+    assert coarse.minimize(sphere, budget=4000).score > 1e-27
+
+
 def test_restarts_solve_a_multimodal_function_and_grow_the_population():
     """Rastrigin d = 3 in its box: IPOP restarts solve at least half of seeds 0-5 (measured 6/6
     at 30,000 evaluations with bound_penalty 1, 3/6 with 1e-3); a single run solves at most one."""
