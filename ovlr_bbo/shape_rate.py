@@ -42,10 +42,9 @@ class ShapeRateAdaptation:
 
     def __init__(self, max_rate: float, beta: float = 0.03, alpha: float = 0.1,
                  gamma: float = 0.3, floor: float = 0.05) -> None:
-        if not (0 < max_rate <= 1 and 0 < beta < 1 and alpha > 0 and gamma > 0
-                and 0 < floor <= 1):
-            raise ValueError("ShapeRateAdaptation needs 0 < max_rate <= 1, 0 < beta < 1, "
-                             "alpha > 0, gamma > 0 and 0 < floor <= 1")
+        if not (max_rate > 0 and 0 < beta < 1 and alpha > 0 and gamma > 0 and 0 < floor <= 1):
+            raise ValueError("ShapeRateAdaptation needs max_rate > 0, 0 < beta < 1, alpha > 0, "
+                             "gamma > 0 and 0 < floor <= 1")
         self.max_rate, self.beta, self.alpha = float(max_rate), float(beta), float(alpha)
         self.gamma, self.floor = float(gamma), float(floor)
         self.factor = 1.0

@@ -33,7 +33,7 @@ def test_a_steady_direction_keeps_the_rate() -> None:
     assert rates.rate == pytest.approx(0.2)
 
 
-@pytest.mark.parametrize("options", [{"max_rate": 0.0}, {"max_rate": 1.5}, {"beta": 1.0},
+@pytest.mark.parametrize("options", [{"max_rate": 0.0}, {"max_rate": -0.5}, {"beta": 1.0},
                                      {"alpha": 0.0}, {"gamma": -1.0}, {"floor": 0.0}])
 def test_bad_settings_are_refused(options: dict[str, float]) -> None:
     settings = {"max_rate": 0.2, **options}
@@ -60,6 +60,14 @@ def test_the_engine_learns_less_from_ranks_that_carry_no_shape() -> None:
     _run(shaped, lambda x: float((scales * x ** 2).sum()), 600)
     assert shaped._shape_rates is not None
     assert shaped._shape_rates.rate > 0.9 * shaped.base_eta_shape
+
+
+def test_a_shape_rate_above_one_is_still_the_users_to_choose() -> None:
+    """``eta_shape`` was never capped at 1; the adaptation takes it as its maximum."""
+    fast = GeneratorSearch(Box(dimension=4), seed=0, eta_shape=2.0)
+    _run(fast, lambda x: float((x ** 2).sum()), 200)
+    assert fast._shape_rates is not None and fast._shape_rates.max_rate == 2.0
+    assert 0 < fast._shape_rates.rate <= 2.0
 
 
 def test_switched_off_the_rate_is_xnes() -> None:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
 import numpy as np
 import torch
 
+from ..shape_rate import ShapeRateAdaptation
+from ..two_point import TwoPointAdaptation
 from .base import Ask, GeneratorAsk, KickAsk, MeanAsk, MoveAsk, SampleAsk, TrialAsk
 
 __all__ = ["ask_state", "ask_from_state"]
@@ -113,11 +114,10 @@ def _run_from(fields: dict[str, Any]) -> Any:
     return _Run(**fields)
 
 
-def _rule_from(module: str, name: str) -> Any:
+def _rule_from(kind: type[Any]) -> Any:
     """Rebuilds a step-size or rate rule (a plain class) from its attributes."""
     def rebuild(fields: dict[str, Any]) -> Any:
-        kind = getattr(importlib.import_module(module, __package__), name)
-        rule = kind.__new__(kind)
+        rule = object.__new__(kind)
         rule.__dict__.update(fields)
         return rule
     return rebuild
@@ -127,8 +127,6 @@ def _rule_from(module: str, name: str) -> Any:
 _PLAIN_TYPES: dict[str, tuple[Any, Any]] = {
     "LinearGenerator": (_generator_fields, _generator_from),
     "_Run": (lambda run: dict(vars(run)), _run_from),
-    "TwoPointAdaptation": (lambda rule: dict(vars(rule)),
-                           _rule_from("..two_point", "TwoPointAdaptation")),
-    "ShapeRateAdaptation": (lambda rule: dict(vars(rule)),
-                            _rule_from("..shape_rate", "ShapeRateAdaptation")),
+    "TwoPointAdaptation": (lambda rule: dict(vars(rule)), _rule_from(TwoPointAdaptation)),
+    "ShapeRateAdaptation": (lambda rule: dict(vars(rule)), _rule_from(ShapeRateAdaptation)),
 }
