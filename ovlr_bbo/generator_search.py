@@ -14,22 +14,19 @@ A full A's shape rate follows the signal-to-noise ratio of its own updates
 (:mod:`ovlr_bbo.shape_rate`, learning-rate adaptation as for CMA-ES): xNES's rate at most, less
 where the ranking says little about the shape.
 
-Restarts (:meth:`GeneratorSearch._restart_reason`): a run stops when its spread is below
-``tol_x``, its recent generation-best losses span at most ``tol_fun`` (times their best's
-magnitude where it is below 1), the median of its last generation-best losses is no better than
-50 + 50 d^1.5 / lambda generations before (pycma's tolstagnation, half as long), or the shape's
-condition number passes 1e7. A new run
-starts from a uniform point of the box (unbounded coordinates: from the best output so far) with:
-``"ipop"``: twice the last large population; ``"bipop"``: alternately such a large run or a small
-one (population ``lambda0 (lambda_large / (2 lambda0))^(U^2)``, sigma ``sigma0 10^(-2 U)``,
-U uniform), whichever regime has spent fewer evaluations (Hansen 2009); ``"none"``: the run goes
-on from its mean with the shape reset (:meth:`GeneratorSearch._reset_in_place`).
+Restarts: a run stops (:mod:`ovlr_bbo.restarts`) when its spread is below ``tol_x``, its recent
+generation-best losses span at most ``tol_fun``, it stagnates (pycma's ``tolstagnation``) or its
+shape's condition number passes 1e7. A new run starts from a uniform point of the box
+(unbounded coordinates: from the best output so far) with: ``"ipop"``: twice the last large
+population; ``"bipop"``: alternately such a large run or a small one (population
+``lambda0 (lambda_large / (2 lambda0))^(U^2)``, sigma ``sigma0 10^(-2 U)``, U uniform),
+whichever regime has spent fewer evaluations (Hansen 2009); ``"none"``: the run goes on from its
+mean with the shape reset (:meth:`GeneratorSearch._reset_in_place`).
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -45,6 +42,7 @@ from .generator import (
     natural_step,
     rank_utilities,
 )
+from .restarts import Run, stop_reason
 from .shape_rate import ShapeRateAdaptation
 from .spaces import Box
 from .two_point import TwoPointAdaptation
@@ -54,17 +52,6 @@ __all__ = ["GeneratorSearch"]
 RESTARTS = ("bipop", "ipop", "none")
 STEP_SIZE_RULES = ("auto", "csa", "tpa", "xnes")
 TPA_MIN_DIM = 51  # high d: "auto" takes TPA, the bound penalty counts per clipped coordinate
-
-
-@dataclass
-class _Run:
-    """Bookkeeping of one run between restarts."""
-
-    index: int
-    popsize: int
-    regime: str
-    generations: int = 0
-    history: list[float] = field(default_factory=list)
 
 
 def _c_mu(popsize: int, d: int) -> float:
@@ -186,7 +173,7 @@ class GeneratorSearch(AskTellOptimizer):
                    mean: np.ndarray) -> None:
         d = self.space.output_size
         self.policy = LinearGenerator(mean, sigma=sigma, form=self.form)
-        self.run = _Run(index=index, popsize=popsize, regime=regime)
+        self.run = Run(index=index, popsize=popsize, regime=regime)
         self._popsize = popsize
         self._sigma_path = np.zeros(d)
         self._tpa = TwoPointAdaptation(d, popsize) if self.step_size == "tpa" else None
@@ -207,28 +194,7 @@ class GeneratorSearch(AskTellOptimizer):
                              if adapt else None)
 
     def _restart_reason(self) -> str | None:
-        run, d = self.run, self.space.output_size
-        shape = self.policy.shape.detach()
-        # the Frobenius norm bounds the largest scale (cheap; conservative for tol_x)
-        if self.policy.sigma * float(torch.linalg.vector_norm(shape)) < self.tol_x:
-            return "tol_x"
-        window = 10 + math.ceil(30 * d / run.popsize)
-        recent = run.history[-window:]
-        # absolute for losses of magnitude 1 and more, relative below: where the optimum is 0
-        # (nevergrad's functions) a run goes on to 1e-20
-        scale = min(1.0, abs(min(recent))) if recent else 1.0
-        if len(recent) >= window and max(recent) - min(recent) <= self.tol_fun * scale:
-            return "tol_fun"
-        stagnation = 50 + math.ceil(50 * d ** 1.5 / run.popsize)
-        if len(run.history) >= stagnation:  # pycma's tolstagnation, half as long
-            recent, part = run.history[-stagnation:], max(1, int(0.3 * stagnation))
-            if np.median(recent[-part:]) >= np.median(recent[:part]):
-                return "stagnation"
-        if run.generations % 10 == 0:  # an SVD: not every generation
-            scales = self.policy.scales()
-            if float(scales.max() / scales.min()) > 1e7:
-                return "condition"
-        return None
+        return stop_reason(self.run, self.policy, self.tol_x, self.tol_fun)
 
     def _restart(self) -> None:
         """A new run (module docstring): IPOP doubles the large population, BIPOP alternates."""
@@ -281,7 +247,7 @@ class GeneratorSearch(AskTellOptimizer):
     def _tell(self, candidates: np.ndarray, losses: np.ndarray, memo: Any) -> None:
         run_index, latent, outputs, near, paired = memo
         best = int(np.argmin(losses))
-        generation_best = float(losses[best])
+        generation_best, generation_median = float(losses[best]), float(np.median(losses))
         if generation_best <= self._best_output_loss:
             self._best_output_loss, self._best_output = generation_best, outputs[best].copy()
         evaluations = len(losses)
@@ -321,7 +287,7 @@ class GeneratorSearch(AskTellOptimizer):
         self._keep_mean_in_box()
         if self._tpa is not None and previous_mean is not None:
             self._tpa.shift = (self.policy.mean.detach() - previous_mean).numpy()
-        self._record(generation_best)
+        self.run.record(generation_best, generation_median)
 
     def _ranking_keys(self, losses: np.ndarray, outputs: np.ndarray) -> np.ndarray:
         return ranking_keys(losses, outputs, self.policy.mean.detach().numpy(), self._bounded,
@@ -398,12 +364,6 @@ class GeneratorSearch(AskTellOptimizer):
                 bounded = torch.from_numpy(self._bounded)
                 mean.copy_(torch.where(bounded, torch.maximum(torch.minimum(mean, limit),
                                                               -limit), mean))
-
-    def _record(self, generation_best: float) -> None:
-        run = self.run
-        run.generations += 1
-        run.history.append(generation_best)
-        del run.history[:-2000]
 
     def _recommend(self) -> np.ndarray | None:
         return None  # the best candidate seen (the base class's default)

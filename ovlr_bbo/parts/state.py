@@ -109,9 +109,9 @@ def _generator_from(fields: dict[str, Any]) -> Any:
 
 
 def _run_from(fields: dict[str, Any]) -> Any:
-    from ..generator_search import _Run
+    from ..restarts import Run
 
-    return _Run(**fields)
+    return Run(**fields)
 
 
 def _rule_from(kind: type[Any]) -> Any:
@@ -126,7 +126,8 @@ def _rule_from(kind: type[Any]) -> Any:
 #: the non-plain types a state may hold: name -> (to fields, from fields)
 _PLAIN_TYPES: dict[str, tuple[Any, Any]] = {
     "LinearGenerator": (_generator_fields, _generator_from),
-    "_Run": (lambda run: dict(vars(run)), _run_from),
+    "Run": (lambda run: dict(vars(run)), _run_from),
+    "_Run": (lambda run: dict(vars(run)), _run_from),  # checkpoints from before restarts.py
     "TwoPointAdaptation": (lambda rule: dict(vars(rule)), _rule_from(TwoPointAdaptation)),
     "ShapeRateAdaptation": (lambda rule: dict(vars(rule)), _rule_from(ShapeRateAdaptation)),
 }

@@ -1,0 +1,45 @@
+"""The generator engine's stop criteria (ovlr_bbo.restarts): pycma's tolstagnation."""
+
+import numpy as np
+
+from ovlr_bbo.generator import LinearGenerator
+from ovlr_bbo.restarts import Run, stagnated, stop_reason
+
+
+def _run(losses, medians=None, popsize=8):
+    run = Run(index=0, popsize=popsize, regime="large")
+    for g, loss in enumerate(losses):
+        run.record(float(loss), float(loss if medians is None else medians[g]))
+    return run
+
+
+def test_a_flat_run_stagnates_only_after_pycmas_minimum_length():
+    """d = 5, lambda = 8: pycma needs more than 100 samples (one per fifth generation), so no
+    stop before generation 505, however flat the losses."""
+    assert not stagnated(_run(np.ones(500)), d=5)
+    assert stagnated(_run(np.ones(510)), d=5)
+
+
+def test_an_improving_run_does_not_stagnate():
+    losses = 1.0 / np.arange(1, 3001)
+    assert not stagnated(_run(losses), d=5)
+
+
+def test_a_recent_best_or_improving_medians_keep_a_run_going():
+    flat = np.ones(1000)
+    late_best = flat.copy()
+    late_best[-50:] = 0.5  # the best is younger than half of T (119 generations)
+    assert not stagnated(_run(late_best), d=5)
+    medians = np.linspace(10.0, 1.0, 1000)  # the population still improves
+    assert not stagnated(_run(np.r_[0.5, flat[1:]], medians), d=5)
+    assert stagnated(_run(np.r_[0.5, flat[1:]]), d=5)
+
+
+def test_stop_reason_names_the_criterion():
+    policy = LinearGenerator(np.zeros(3), sigma=1.0, form="full")
+    assert stop_reason(_run(np.linspace(2.0, 1.0, 20)), policy, 1e-15, 1e-12) is None
+    policy.sigma = 1e-20
+    assert stop_reason(_run([1.0]), policy, 1e-15, 1e-12) == "tol_x"
+    policy.sigma = 1.0
+    assert stop_reason(_run(np.full(60, 3.0)), policy, 1e-15, 1e-12) == "tol_fun"
+    assert stop_reason(Run(0, 8, "large", history=[]), policy, 1e-15, 1e-12) is None
