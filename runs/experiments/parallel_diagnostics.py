@@ -4,6 +4,8 @@ range of seeds, as `ovlr_bbo.bench.parallel` does, and counts evaluations, elite
 improvements per kind of ask ("-stale": a move judged on an older elite).
 
     python runs/experiments/parallel_diagnostics.py 19 8 100 129   # IsingRing, k = 8, seeds 100-129
+    python runs/experiments/parallel_diagnostics.py 19 8 0 59 --levels   # ninth session: the
+        # median evaluation at which each of the last four levels was first reached
 """
 import sys
 from collections import Counter
@@ -41,8 +43,34 @@ def run(fid, k, seed, dim=32, budget=512, instance=2):
     return bool(problem.state.optimum_found), used, spy
 
 
+def levels(fid, k, seeds, dim=32, budget=512, instance=2):
+    """Per seed, the evaluation at which each best value was first reached (k asks out)."""
+    reached = []
+    for seed in seeds:
+        problem = ioh.get_problem(fid, instance, dim, ioh.ProblemClass.PBO)
+        opt = make_optimizer("ovlr", Binary(dim), seed=seed, maximize=True, budget=budget)
+        first, in_flight, used = {}, [opt.ask() for _ in range(k)], 0
+        while used < budget and not problem.state.optimum_found:
+            X = in_flight.pop(0)
+            n = min(len(X), budget - used)
+            scores = np.full(len(X), np.nan)
+            scores[:n] = problem(X[:n].tolist())
+            opt.tell(X, scores, evaluated=np.arange(len(X)) < n)
+            used += n
+            first.setdefault(round(problem.state.current_best.y, 3), used)
+            in_flight.append(opt.ask())
+        reached.append(first)
+    for y in sorted({y for r in reached for y in r})[-4:]:
+        hits = [r[y] for r in reached if y in r]
+        print(f"  level {y}: reached in {len(hits)}/{len(reached)} runs, median evaluation "
+              f"{np.median(hits):.0f}")
+
+
 if __name__ == "__main__":
     fid, k, a, b = (int(v) for v in sys.argv[1:5])
+    if "--levels" in sys.argv:
+        levels(fid, k, range(a, b + 1))
+        sys.exit()
     ev, rp, im = Counter(), Counter(), Counter()
     solved, used_s = 0, []
     for seed in range(a, b + 1):
