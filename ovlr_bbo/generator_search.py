@@ -3,8 +3,10 @@ optimizer on continuous boxes, with a step-size rule and restarts.
 
 Each ask draws ``popsize`` latents from the optimizer's generator and runs the policy once (G1);
 each tell ranks the losses (G2), pushes the OVLR output gradient into the policy with one VJP
-(G3-G4), takes the natural steps (G5-G6) and adapts the global scale sigma (G7). Outputs are in the
-space's standardized units (boxes map to ``[-1, 1]``, unbounded coordinates are ``x / scale``).
+(G3-G4), takes the natural steps (G5-G6) and adapts the global scale sigma (G7; in IPOP's larger
+populations also (G7'), the trace of the shape step, as CMA-ES's rank-mu update scales C).
+Outputs are in the space's standardized units (boxes map to ``[-1, 1]``, unbounded coordinates
+are ``x / scale``).
 
 Bounds of the box (the ranking penalty, the faces) are :mod:`ovlr_bbo.box_bounds`'s. From
 d = 51 on (``TPA_MIN_DIM``, where A is diagonal by default) sigma follows two-point adaptation
@@ -328,6 +330,8 @@ class GeneratorSearch(AskTellOptimizer):
         elif self.step_size == "csa":
             log_change = c / self._damps * (np.linalg.norm(self._sigma_path) / expected_norm(d)
                                             - 1)
+            if self.run.popsize > self.default_popsize and not flat:
+                log_change -= self._eta_shape / 2 * trace / d  # (G7')
         else:
             log_change = -self._eta_shape / 2 * trace / d
         if flat:

@@ -254,3 +254,25 @@ def test_user_errors_say_what_to_do():
         GeneratorSearch(Box(dimension=2), popsize=1)
     with pytest.raises(ValueError, match="sigma"):
         LinearGenerator(np.zeros(2), sigma=0.0)
+
+
+def test_a_large_restart_population_converges_at_cma_speed():
+    """(G7'): in IPOP's larger populations sigma also takes the trace (G6) removes from A; a
+    restart at lambda = 64 on a 5-D sphere reaches 1e-12 in 42-47 generations (seeds 0-2; CSA
+    alone: 158 on seed 0; pycma from its own start: 54-56)."""
+    opt = GeneratorSearch(Box(-5, 5, dimension=5), seed=0, restarts="ipop")
+    for _ in range(3):
+        opt._restart()  # lambda 8 -> 16 -> 32 -> 64
+    assert opt.run.popsize == 64
+
+    def loss(x: np.ndarray) -> np.ndarray:
+        return ((x - 0.3) ** 2).sum(axis=1)
+
+    generations, best = 0, np.inf
+    while best >= 1e-12 and generations < 300:
+        X = opt.ask()
+        values = loss(X)
+        opt.tell(X, values)
+        generations, best = generations + 1, min(best, float(values.min()))
+    assert opt.run.index == 3, "the run restarted before converging"
+    assert generations <= 100

@@ -14,7 +14,9 @@ Variants (joined with ``+``): ``default`` (the engine as committed), ``pycma`` (
 pycma baseline with IPOP), ``old-stagnation`` (the rule before pycma's: the generation-best median
 over ``50 + 50 d^1.5 / lambda`` generations), ``floorX`` (the shape rate's floor at X),
 ``traceW`` (sigma under CSA also takes the trace of (G6) at weight W, at xNES's rate; with
-``adapted``, at the adapted shape rate).
+``adapted``, at the adapted shape rate), ``largetraceW`` (the same, only in runs whose population
+is larger than the default, i.e. IPOP's restarts), ``largefloorX`` (the shape rate's floor at X in
+those runs only).
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from ovlr_bbo import restarts
 from ovlr_bbo.baselines.cmaes import CMAES
 from ovlr_bbo.bench.config import parse_int_list
 from ovlr_bbo.generator_search import GeneratorSearch
+from ovlr_bbo.shape_rate import ShapeRateAdaptation
 from ovlr_bbo.spaces import Box
 
 PYCMA_STAGNATION = restarts.stagnated
@@ -50,16 +53,29 @@ class Variant(GeneratorSearch):
     def __init__(self, space: Box, variant: str, **options):
         tokens = variant.split("+")
         self.trace_weight, self.trace_adapted = 0.0, "adapted" in tokens
+        self.trace_large_only, self.large_floor = False, None
         for token in tokens:
             if token.startswith("floor"):
                 options["shape_rate_options"] = {"floor": float(token[5:])}
             elif token.startswith("trace"):
                 self.trace_weight = float(token[5:])
+            elif token.startswith("largefloor"):
+                self.large_floor = float(token[10:])
+            elif token.startswith("largetrace"):
+                self.trace_weight, self.trace_large_only = float(token[10:]), True
         super().__init__(space, **options)
+
+    def _start_run(self, index, popsize, regime, sigma, mean):  # noqa: ANN001, ANN202
+        super()._start_run(index, popsize, regime, sigma, mean)
+        if self.large_floor and popsize > self.default_popsize and self._shape_rates is not None:
+            self._shape_rates = ShapeRateAdaptation(
+                self._eta_shape, **{**self.shape_rate_options, "floor": self.large_floor})
 
     def _adapt_sigma(self, latent, utilities, trace, flat, pair_keys=None):  # noqa: ANN001
         super()._adapt_sigma(latent, utilities, trace, flat, pair_keys)
-        if self.trace_weight and self.step_size == "csa" and not flat:
+        large = self.run.popsize > self.default_popsize
+        if self.trace_weight and self.step_size == "csa" and not flat and (
+                large or not self.trace_large_only):
             eta = self._eta_shape
             if self.trace_adapted and self._shape_rates is not None:
                 eta = self._shape_rates.rate
