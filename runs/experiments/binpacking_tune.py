@@ -1,4 +1,5 @@
-"""quick tuning harness: python bp_tune.py decoder family n inst_lo-inst_hi seeds budget opt1,opt2"""
+"""quick tuning harness: python bp_tune.py decoder family n inst_lo-inst_hi seeds budget opt1,opt2
+(or one argument per optimizer, "name|setting=value;...", when settings hold commas)"""
 import sys, time, numpy as np
 from ovlr_bbo.problems.binpacking import triplet_instance, uniform_instance
 from ovlr_bbo.problems.binpacking_ioh import binpacking
@@ -9,7 +10,7 @@ n, budget = int(n), int(budget)
 lo, hi = map(int, insts.split('-')); slo, shi = map(int, seeds.split('-'))
 mk = {'triplet': triplet_instance, 'uniform': uniform_instance}[fam]
 import ast
-for opt in opts.split(','):
+for opt in (sys.argv[7:] if len(sys.argv) > 8 else opts.split(',')):
     name, _, cfg = opt.partition('|')
     settings = {k: ast.literal_eval(v) for k, v in (kv.split('=') for kv in cfg.split(';') if kv)}
     gaps, t0, hits = [], time.time(), []
