@@ -15,8 +15,9 @@ pycma baseline with IPOP), ``old-stagnation`` (the rule before pycma's: the gene
 over ``50 + 50 d^1.5 / lambda`` generations), ``floorX`` (the shape rate's floor at X),
 ``traceW`` (sigma under CSA also takes the trace of (G6) at weight W, at xNES's rate; with
 ``adapted``, at the adapted shape rate), ``largetraceW`` (the same, only in runs whose population
-is larger than the default, i.e. IPOP's restarts), ``largefloorX`` (the shape rate's floor at X in
-those runs only).
+is larger than the default, i.e. IPOP's restarts; the engine itself does this at weight 1 since
+the tenth session, (G7'), so these rows and the traceW ones were run on commit 8634ab5's
+engine), ``largefloorX`` (the shape rate's floor at X in those runs only).
 """
 
 from __future__ import annotations
