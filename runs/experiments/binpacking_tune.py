@@ -10,7 +10,7 @@ n, budget = int(n), int(budget)
 lo, hi = map(int, insts.split('-')); slo, shi = map(int, seeds.split('-'))
 mk = {'triplet': triplet_instance, 'uniform': uniform_instance}[fam]
 import ast
-for opt in (sys.argv[7:] if len(sys.argv) > 8 else opts.split(',')):
+for opt in (sys.argv[7:] if len(sys.argv) > 8 or '|' in opts else opts.split(',')):
     name, _, cfg = opt.partition('|')
     settings = {k: ast.literal_eval(v) for k, v in (kv.split('=') for kv in cfg.split(';') if kv)}
     gaps, t0, hits = [], time.time(), []

@@ -17,7 +17,9 @@ over ``50 + 50 d^1.5 / lambda`` generations), ``floorX`` (the shape rate's floor
 ``adapted``, at the adapted shape rate), ``largetraceW`` (the same, only in runs whose population
 is larger than the default, i.e. IPOP's restarts; the engine itself does this at weight 1 since
 the tenth session, (G7'), so these rows and the traceW ones were run on commit 8634ab5's
-engine), ``largefloorX`` (the shape rate's floor at X in those runs only).
+engine), ``largefloorX`` (the shape rate's floor at X in those runs only), ``rankoneX`` (the rank-one
+path's rate times X; 0 switches it off), ``pathfollows`` (the rank-one rate times the adapted
+shape rate's factor, as learning-rate adaptation scales the whole covariance update).
 """
 
 from __future__ import annotations
@@ -55,8 +57,11 @@ class Variant(GeneratorSearch):
         tokens = variant.split("+")
         self.trace_weight, self.trace_adapted = 0.0, "adapted" in tokens
         self.trace_large_only, self.large_floor = False, None
+        self.path_follows = "pathfollows" in tokens
         for token in tokens:
-            if token.startswith("floor"):
+            if token.startswith("rankone"):
+                options["rank_one"] = float(token[7:])
+            elif token.startswith("floor"):
                 options["shape_rate_options"] = {"floor": float(token[5:])}
             elif token.startswith("trace"):
                 self.trace_weight = float(token[5:])
@@ -71,6 +76,16 @@ class Variant(GeneratorSearch):
         if self.large_floor and popsize > self.default_popsize and self._shape_rates is not None:
             self._shape_rates = ShapeRateAdaptation(
                 self._eta_shape, **{**self.shape_rate_options, "floor": self.large_floor})
+
+    def _tell(self, candidates, losses, memo):  # noqa: ANN001, ANN202
+        if not (self.path_follows and self._shape_rates is not None):
+            return super()._tell(candidates, losses, memo)
+        eta_path = self._eta_path  # the rank-one rate follows the adapted shape rate's factor
+        self._eta_path = eta_path * self._shape_rates.factor
+        try:
+            return super()._tell(candidates, losses, memo)
+        finally:
+            self._eta_path = eta_path
 
     def _adapt_sigma(self, latent, utilities, trace, flat, pair_keys=None):  # noqa: ANN001
         super()._adapt_sigma(latent, utilities, trace, flat, pair_keys)
