@@ -17,9 +17,9 @@ over ``50 + 50 d^1.5 / lambda`` generations), ``floorX`` (the shape rate's floor
 ``adapted``, at the adapted shape rate), ``largetraceW`` (the same, only in runs whose population
 is larger than the default, i.e. IPOP's restarts; the engine itself does this at weight 1 since
 the tenth session, (G7'), so these rows and the traceW ones were run on commit 8634ab5's
-engine), ``largefloorX`` (the shape rate's floor at X in those runs only), ``rankoneX`` (the rank-one
-path's rate times X; 0 switches it off), ``pathfollows`` (the rank-one rate times the adapted
-shape rate's factor, as learning-rate adaptation scales the whole covariance update).
+engine), ``largefloorX`` (the shape rate's floor at X in those runs only), ``rankoneX`` (the
+rank-one path's rate times X; 0 switches it off), ``pathfollows`` (the rank-one rate times the
+adapted shape rate's factor, as learning-rate adaptation scales the whole covariance update).
 """
 
 from __future__ import annotations
