@@ -35,5 +35,11 @@ def main(d: int, fid: int, budget: int, options: dict) -> None:
 
 
 if __name__ == "__main__":
-    settings = dict(arg.split("=") for arg in sys.argv[4:])
+    settings: dict = {}
+    for arg in sys.argv[4:]:
+        key, value = arg.split("=")
+        try:
+            settings[key] = float(value)
+        except ValueError:
+            settings[key] = value
     main(int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), settings)
