@@ -330,6 +330,8 @@ class GeneratorSearch(AskTellOptimizer):
         elif self.step_size == "csa":
             log_change = c / self._damps * (np.linalg.norm(self._sigma_path) / expected_norm(d)
                                             - 1)
+            self.run.csa_log += log_change  # for the ``creep`` stop (ovlr_bbo.restarts)
+            self.run.trace_log -= self._eta_shape / 2 * trace / d
             if self.run.popsize > self.default_popsize and not flat:
                 log_change -= self._eta_shape / 2 * trace / d  # (G7')
         else:

@@ -15,7 +15,13 @@ A run stops (:func:`stop_reason`) when
   of the sampled bests of the latest window is better than the window before it. (An earlier rule,
   the generation-best median over ``50 + 50 d^1.5 / lambda`` generations, ended every run on BBOB's
   Katsuura after 53-173 generations: 0 of 15 solved at d = 5 against pycma's 9.)
-- ``condition``: the shape's condition number passes ``max_condition`` (1e7: pycma's 1e14 on C).
+- ``condition``: the shape's condition number passes ``max_condition`` (1e7: pycma's 1e14 on C);
+- ``creep``: pycma's ``tolupsigma`` (``sigma / sigma0 > 1e20 sqrt(max eig C)``), transposed: the
+  run's CSA log changes of sigma (pycma's sigma) less the log scale a rank-mu update would have
+  given C (``-eta_A/2 tr(N)/d`` a generation, which (G6) removes from A) exceed ``ln 1e20`` plus
+  the log of A's largest scale. Under CSA it ends runs that creep along a valley, where CSA would
+  grow sigma and the ranking shrink it (BBOB's Griewank-Rosenbrock f19 at d = 5: one run of
+  3,875 generations, its best improving by ~1e-8 per 100, until the budget was spent).
 """
 
 from __future__ import annotations
@@ -36,6 +42,8 @@ SAMPLE_EVERY = 5
 RECENT = 2000
 #: the most samples kept (pycma keeps 20,000)
 SAMPLES = 20000
+#: pycma's tolupsigma, 1e20, as a log
+LOG_TOL_UP_SIGMA = math.log(1e20)
 
 
 @dataclass
@@ -51,6 +59,8 @@ class Run:
     sampled_median: list[float] = field(default_factory=list)  # ... and median loss
     best: float = math.inf
     best_generation: int = 0
+    csa_log: float = 0.0  # the sum of CSA's log changes of sigma (``creep``)
+    trace_log: float = 0.0  # the sum of the log scale changes a rank-mu C would have taken
 
     def record(self, generation_best: float, generation_median: float) -> None:
         """One generation's best and median loss."""
@@ -98,8 +108,11 @@ def stop_reason(run: Run, policy: LinearGenerator, tol_x: float, tol_fun: float,
         return "tol_fun"
     if stagnated(run, d):
         return "stagnation"
-    if run.generations % 10 == 0:  # an SVD: not every generation
+    growth = run.csa_log - run.trace_log  # A's largest scale is at least 1 (det A = 1)
+    if run.generations % 10 == 0 or growth > LOG_TOL_UP_SIGMA:  # an SVD: not every generation
         scales = policy.scales()
         if float(scales.max() / scales.min()) > max_condition:
             return "condition"
+        if growth > LOG_TOL_UP_SIGMA + math.log(float(scales.max())):
+            return "creep"
     return None

@@ -1,6 +1,7 @@
 """The generator engine's stop criteria (ovlr_bbo.restarts): pycma's tolstagnation."""
 
 import numpy as np
+import torch
 
 from ovlr_bbo.generator import LinearGenerator
 from ovlr_bbo.restarts import Run, stagnated, stop_reason
@@ -43,3 +44,33 @@ def test_stop_reason_names_the_criterion():
     policy.sigma = 1.0
     assert stop_reason(_run(np.full(60, 3.0)), policy, 1e-15, 1e-12) == "tol_fun"
     assert stop_reason(Run(0, 8, "large", history=[]), policy, 1e-15, 1e-12) is None
+
+
+def test_a_creeping_run_stops_as_pycmas_tolupsigma_would():
+    """``creep``: CSA's log growth of sigma less the log scale a rank-mu C would have taken
+    beyond ln 1e20 plus the log of A's largest scale (pycma's tolupsigma, transposed)."""
+    policy = LinearGenerator(np.zeros(3), sigma=1.0, form="full")
+    improving = np.linspace(2.0, 1.0, 20)
+    run = _run(improving)
+    run.csa_log, run.trace_log = 30.0, -15.0  # 45 > ln 1e20 = 46.05: not yet
+    assert stop_reason(run, policy, 1e-15, 1e-12) is None
+    run.trace_log = -17.0  # 47 > 46.05 + ln 1
+    assert stop_reason(run, policy, 1e-15, 1e-12) == "creep"
+    with torch.no_grad():  # a stretched A (largest scale e^2) raises the bar
+        policy.shape.copy_(torch.diag(torch.tensor([np.e ** 2, 1.0, np.e ** -2],
+                                                   dtype=policy.shape.dtype)))
+    assert stop_reason(run, policy, 1e-15, 1e-12) is None
+
+
+def test_a_converging_run_never_comes_near_the_creep_bound():
+    """On a sphere CSA shrinks sigma faster than the rank-mu trace would shrink C: the creep
+    measure falls (about -15 after 300 generations at d = 5) instead of growing."""
+    from ovlr_bbo.generator_search import GeneratorSearch
+    from ovlr_bbo.spaces import Box
+
+    opt = GeneratorSearch(Box(-5, 5, dimension=5), seed=0, restarts="none")
+    for _ in range(300):
+        X = opt.ask()
+        opt.tell(X, ((X - 0.3) ** 2).sum(axis=1))
+    assert opt.run.generations == 300  # the same run throughout (no reset)
+    assert opt.run.csa_log - opt.run.trace_log < -5
