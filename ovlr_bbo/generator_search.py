@@ -322,6 +322,7 @@ class GeneratorSearch(AskTellOptimizer):
         CSA path is kept under TPA too: the rank-one path stalls on it."""
         d = self.space.output_size
         c = self._c_sigma
+        rank_mu_log = -self._eta_shape / 2 * trace / d  # the scale (G6) removes from A
         if self.step_size != "xnes":
             step = -(utilities @ latent) / math.sqrt((utilities ** 2).sum())
             self._sigma_path = (1 - c) * self._sigma_path + math.sqrt(c * (2 - c)) * step
@@ -331,11 +332,11 @@ class GeneratorSearch(AskTellOptimizer):
             log_change = c / self._damps * (np.linalg.norm(self._sigma_path) / expected_norm(d)
                                             - 1)
             self.run.csa_log += log_change  # for the ``creep`` stop (ovlr_bbo.restarts)
-            self.run.trace_log -= self._eta_shape / 2 * trace / d
+            self.run.trace_log += rank_mu_log
             if self.run.popsize > self.default_popsize and not flat:
-                log_change -= self._eta_shape / 2 * trace / d  # (G7')
+                log_change += rank_mu_log  # (G7')
         else:
-            log_change = -self._eta_shape / 2 * trace / d
+            log_change = rank_mu_log
         if flat:
             log_change = max(log_change, 0.2 + self._c_sigma / self._damps)
         self.policy.sigma *= math.exp(min(log_change, 1.0))

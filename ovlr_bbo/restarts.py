@@ -20,8 +20,9 @@ A run stops (:func:`stop_reason`) when
   run's CSA log changes of sigma (pycma's sigma) less the log scale a rank-mu update would have
   given C (``-eta_A/2 tr(N)/d`` a generation, which (G6) removes from A) exceed ``ln 1e20`` plus
   the log of A's largest scale. Under CSA it ends runs that creep along a valley, where CSA would
-  grow sigma and the ranking shrink it (BBOB's Griewank-Rosenbrock f19 at d = 5: one run of
-  3,875 generations, its best improving by ~1e-8 per 100, until the budget was spent).
+  grow sigma and the ranking shrink it (BBOB's Griewank-Rosenbrock f19 at d = 5, instance 2,
+  seed 0: a lambda = 8 run of 3,875 generations without it, 2,093 with it;
+  ``runs/experiments/restart_log.py``).
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""The generator engine's stop criteria (ovlr_bbo.restarts): pycma's tolstagnation."""
+"""The generator engine's stop criteria (ovlr_bbo.restarts): pycma's tolstagnation, the named
+criteria and the ``creep`` stop (pycma's tolupsigma, transposed)."""
 
 import numpy as np
 import torch

@@ -20,6 +20,9 @@ the tenth session, (G7'), so these rows and the traceW ones were run on commit 8
 engine), ``largefloorX`` (the shape rate's floor at X in those runs only), ``rankoneX`` (the
 rank-one path's rate times X; 0 switches it off), ``pathfollows`` (the rank-one rate times the
 adapted shape rate's factor, as learning-rate adaptation scales the whole covariance update).
+The eleventh session's ``creep`` rows (pycma's tolupsigma, transposed) were run with commit
+16de553's version of this script on the engine before the rule; the engine now has it
+(``ovlr_bbo/restarts.py``), so ``default`` is that variant.
 """
 
 from __future__ import annotations
@@ -35,7 +38,6 @@ import numpy as np
 from ovlr_bbo import restarts
 from ovlr_bbo.baselines.cmaes import CMAES
 from ovlr_bbo.bench.config import parse_int_list
-from ovlr_bbo.generator import expected_norm
 from ovlr_bbo.generator_search import GeneratorSearch
 from ovlr_bbo.shape_rate import ShapeRateAdaptation
 from ovlr_bbo.spaces import Box
@@ -59,8 +61,6 @@ class Variant(GeneratorSearch):
         self.trace_weight, self.trace_adapted = 0.0, "adapted" in tokens
         self.trace_large_only, self.large_floor = False, None
         self.path_follows = "pathfollows" in tokens
-        self.creep_stop = "creep" in tokens
-        self.csa_log, self.trace_log = 0.0, 0.0
         for token in tokens:
             if token.startswith("rankone"):
                 options["rank_one"] = float(token[7:])
@@ -76,7 +76,6 @@ class Variant(GeneratorSearch):
 
     def _start_run(self, index, popsize, regime, sigma, mean):  # noqa: ANN001, ANN202
         super()._start_run(index, popsize, regime, sigma, mean)
-        self.csa_log, self.trace_log = 0.0, 0.0
         if self.large_floor and popsize > self.default_popsize and self._shape_rates is not None:
             self._shape_rates = ShapeRateAdaptation(
                 self._eta_shape, **{**self.shape_rate_options, "floor": self.large_floor})
@@ -91,25 +90,8 @@ class Variant(GeneratorSearch):
         finally:
             self._eta_path = eta_path
 
-    def _restart_reason(self):  # noqa: ANN202
-        reason = super()._restart_reason()
-        if reason is None and self.creep_stop:
-            # pycma's tolupsigma, sigma / sigma0 > 1e20 sqrt(max eig C), transposed: pycma's
-            # sigma has grown by CSA's log changes, its C's scale by the trace a rank-mu update
-            # gives it (which (G6) removes from A), its largest axis by A's largest scale
-            growth = self.csa_log - self.trace_log  # A's largest scale is >= 1 (det A = 1)
-            if growth > math.log(1e20) and \
-                    growth > math.log(1e20) + math.log(float(self.policy.scales().max())):
-                return "creep"
-        return reason
-
     def _adapt_sigma(self, latent, utilities, trace, flat, pair_keys=None):  # noqa: ANN001
         super()._adapt_sigma(latent, utilities, trace, flat, pair_keys)
-        if self.creep_stop and self.step_size == "csa":
-            d = self.space.output_size
-            norm = np.linalg.norm(self._sigma_path) / expected_norm(d)
-            self.csa_log += self._c_sigma / self._damps * (norm - 1)
-            self.trace_log += -self._eta_shape / 2 * trace / d
         large = self.run.popsize > self.default_popsize
         if self.trace_weight and self.step_size == "csa" and not flat and (
                 large or not self.trace_large_only):
