@@ -8,9 +8,10 @@ populations also (G7'), the trace of the shape step, as CMA-ES's rank-mu update 
 Outputs are in the space's standardized units (boxes map to ``[-1, 1]``, unbounded coordinates
 are ``x / scale``).
 
-Bounds of the box (the ranking penalty, the faces) are :mod:`ovlr_bbo.box_bounds`'s. From
-d = 51 on (``TPA_MIN_DIM``, where A is diagonal by default) sigma follows two-point adaptation
-(:mod:`ovlr_bbo.two_point`) and, on a bounded box, its spread is capped at the box's half-width.
+Bounds of the box (the ranking penalty and the faces, or the fold) are
+:mod:`ovlr_bbo.box_bounds`'s. From d = 51 on (``TPA_MIN_DIM``, where A is diagonal by default)
+sigma follows two-point adaptation (:mod:`ovlr_bbo.two_point`), on a bounded box its spread is
+capped at the box's half-width, and the outputs are folded into the box instead of clipped.
 
 A full A's shape rate follows the signal-to-noise ratio of its own updates
 (:mod:`ovlr_bbo.shape_rate`, learning-rate adaptation as for CMA-ES): xNES's rate at most, less
@@ -35,7 +36,7 @@ import numpy as np
 import torch
 
 from .ask_tell import AskTellOptimizer
-from .box_bounds import faces_near, ranking_keys
+from .box_bounds import FOLD_PENALTY, FOLD_ZONE, faces_near, fold, ranking_keys
 from .generator import (
     DTYPE,
     LinearGenerator,
@@ -53,7 +54,10 @@ __all__ = ["GeneratorSearch"]
 
 RESTARTS = ("bipop", "ipop", "none")
 STEP_SIZE_RULES = ("auto", "csa", "tpa", "xnes")
-TPA_MIN_DIM = 51  # high d: "auto" takes TPA, the bound penalty counts per clipped coordinate
+BOUNDS = ("auto", "penalty", "fold")
+TPA_MIN_DIM = 51  # high d: "auto" takes TPA and the fold, the bound penalty counts per clipped
+# coordinate, and the default population is LARGE_D_POPSIZE_FACTOR times CMA-ES's
+LARGE_D_POPSIZE_FACTOR = 2
 
 
 def _c_mu(popsize: int, d: int) -> float:
@@ -74,7 +78,10 @@ class GeneratorSearch(AskTellOptimizer):
 
     Parameters:
         space: a Box (bounded in every coordinate or unbounded in every coordinate, or mixed).
-        popsize: latents per ask (default ``4 + floor(3 ln d)``, as CMA-ES).
+        popsize: latents per ask (default ``4 + floor(3 ln d)``, as CMA-ES, and twice that from
+            d = 51 on: BBOB at d = 100 and 500 with 100 d evaluations, the doubled population
+            ends below pycma and sep-CMA far more often on the multimodal functions (Rastrigin,
+            Schaffers) and still converges on the sphere; BENCHMARKS.md 0.5, twelfth session).
         sigma0: initial global scale in standardized units (default 0.5 on bounded boxes, where
             the box is ``[-1, 1]``, and 1 on unbounded ones).
         form: ``"full"`` A, ``"diagonal"`` A, or ``"auto"`` (full up to ``full_max_dim``).
@@ -100,6 +107,13 @@ class GeneratorSearch(AskTellOptimizer):
             d = 5 and 20 unchanged within a run (BENCHMARKS.md 0.5). Not on the diagonal form:
             one ratio over d coordinates lowered the rate where some still had shape to learn
             (nevergrad's ellipsoid at d = 100: 60 instead of 5.8 after 100 d evaluations).
+        bounds: how a bounded box's bounds are handled (:mod:`ovlr_bbo.box_bounds`):
+            ``"penalty"`` (outside samples are clipped and pay a ranking penalty, the mean stays
+            in the box and may snap onto faces), ``"fold"`` (outputs are folded into the box as
+            pycma's default bound handling does; the mean moves freely) or ``"auto"`` (default:
+            fold from d = 51 on, where a coordinate whose mean sits on the wrong bound stays there
+            under the penalty: BBOB's linear slope at d = 100 ended at 10-170 above its corner,
+            folded at 1e-8 to 1e-6; below, the penalty, which BBOB at d = 5 and 20 was tuned on).
         face_tolerance: how near a bound (in its coordinate's spreads) the snapped mean puts a
             coordinate on it, once the mean sits on some bound (0: only the clamped ones).
         tol_x, tol_fun: restart tolerances: the spread in standardized units (1e-15: about
@@ -118,7 +132,7 @@ class GeneratorSearch(AskTellOptimizer):
                  restarts: str = "ipop", rank_one: float = 1.0,
                  eta_mean: float = 1.0, eta_shape: float | None = None,
                  shape_rate_growth: bool = True, bound_penalty: float = 1.0,
-                 bound_margin: float = 0.0, face_tolerance: float = 1.0,
+                 bound_margin: float = 0.0, face_tolerance: float = 1.0, bounds: str = "auto",
                  tol_x: float = 1e-15,
                  tol_fun: float = 1e-12, adapt_shape_rate: bool = True,
                  shape_rate_options: dict[str, float] | None = None):
@@ -144,7 +158,9 @@ class GeneratorSearch(AskTellOptimizer):
         self.form = form if form != "auto" else ("full" if d <= full_max_dim else "diagonal")
         self.step_size, self.utilities, self.restarts = step_size, utilities, restarts
         self.mean_utilities, self.rank_one = mean_utilities, float(rank_one)
-        self.default_popsize = int(popsize) if popsize else 4 + int(3 * math.log(d))
+        cma_popsize = 4 + int(3 * math.log(d))
+        self.default_popsize = int(popsize) if popsize else (
+            LARGE_D_POPSIZE_FACTOR * cma_popsize if d >= TPA_MIN_DIM else cma_popsize)
         self.sigma0 = float(sigma0) if sigma0 else (0.5 if space.bounded.any() else 1.0)
         self.eta_mean = float(eta_mean)
         self.base_eta_shape = (float(eta_shape) if eta_shape is not None
@@ -165,6 +181,12 @@ class GeneratorSearch(AskTellOptimizer):
         # bounds handling assumes Box's clipping decode (RandomKeys squashes instead: unbounded)
         clipping = type(space).decode is Box.decode
         self._bounded = space.bounded.copy() if clipping else np.zeros(d, dtype=bool)
+        if bounds not in BOUNDS:
+            raise ValueError(f"bounds must be one of {BOUNDS}, got {bounds!r}")
+        self.bounds = ("fold" if d >= TPA_MIN_DIM else "penalty") if bounds == "auto" else bounds
+        self._folded = self._bounded if self.bounds == "fold" else np.zeros(d, dtype=bool)
+        # where the penalty starts, and the mean's limit: the bound, or the fold's mirror point
+        self._limit = 1.0 + FOLD_ZONE if self.bounds == "fold" else 1.0
         self._best_output = space.initial_output().reshape(-1).astype(float)
         self._best_output_loss = math.inf  # own record: a wrapping optimizer may call _tell
         self.large_evaluations, self.small_evaluations, self.large_restarts = 0, 0, 0
@@ -239,10 +261,14 @@ class GeneratorSearch(AskTellOptimizer):
         if near.any():  # the last row is the mean snapped onto the bounds it is near
             mean = self.policy.mean.detach().numpy()
             outputs[-1] = np.where(near, np.sign(mean), mean)
-        return self.space.decode(outputs), (self.run.index, latent, outputs, near, paired)
+        decoded = self.space.decode(fold(outputs, self._folded))
+        return decoded, (self.run.index, latent, outputs, near, paired)
 
     def _near_bounds(self) -> np.ndarray:
-        """The coordinates the last row snaps onto (:func:`~ovlr_bbo.box_bounds.faces_near`)."""
+        """The coordinates the last row snaps onto (:func:`~ovlr_bbo.box_bounds.faces_near`;
+        none under the fold, where the bound is reached smoothly at the mirror point)."""
+        if self.bounds == "fold":
+            return np.zeros_like(self._bounded)
         return faces_near(self.policy.mean.detach().numpy(), self._bounded, self._spreads(),
                           self.face_tolerance)
 
@@ -292,9 +318,10 @@ class GeneratorSearch(AskTellOptimizer):
         self.run.record(generation_best, generation_median)
 
     def _ranking_keys(self, losses: np.ndarray, outputs: np.ndarray) -> np.ndarray:
+        weight = self.bound_penalty * (FOLD_PENALTY if self.bounds == "fold" else 1.0)
         return ranking_keys(losses, outputs, self.policy.mean.detach().numpy(), self._bounded,
-                            self.policy.sigma, self.bound_penalty,
-                            per_coordinate=outputs.shape[1] >= TPA_MIN_DIM)
+                            self.policy.sigma, weight,
+                            per_coordinate=outputs.shape[1] >= TPA_MIN_DIM, bound=self._limit)
 
     def _update_shape_path(self, latent: np.ndarray, keys: np.ndarray) -> torch.Tensor | None:
         """(G6'): CMA-ES's evolution path of the mean steps, in the latent coordinates of the
@@ -364,7 +391,7 @@ class GeneratorSearch(AskTellOptimizer):
         if self._bounded.any():
             with torch.no_grad():
                 mean = self.policy.mean
-                limit = torch.ones_like(mean)
+                limit = torch.full_like(mean, self._limit)
                 if self.bound_margin > 0:
                     spread = torch.from_numpy(self._spreads())
                     limit = limit + self.bound_margin * spread

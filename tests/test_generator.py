@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 import torch
 
+from ovlr_bbo.box_bounds import FOLD_ZONE, fold, ranking_keys
 from ovlr_bbo.generator import LinearGenerator, natural_step, rank_utilities
 from ovlr_bbo.generator_search import GeneratorSearch
 from ovlr_bbo.spaces import Box, Permutation
@@ -219,6 +220,65 @@ def test_an_optimum_on_a_corner_of_the_box_is_hit_exactly():
     for name in ("bound_margin", "face_tolerance"):
         with pytest.raises(ValueError, match=name):
             GeneratorSearch(Box(dimension=2), **{name: -1.0})
+
+
+def test_fold_maps_into_the_box_periodically_and_smoothly():
+    """pycma's lin-quad fold: the identity inside, quadratic near the bounds, mirrored at
+    +-(1 + zone), period 4 + 4 zone; coordinates not folded are left as they are."""
+    y = np.linspace(-12, 12, 240_001)
+    everywhere = np.ones(y.size, dtype=bool)
+    x = fold(y, everywhere)
+    assert x.min() == -1.0 and x.max() == 1.0
+    inside = np.abs(y) <= 1 - FOLD_ZONE
+    assert np.array_equal(x[inside], y[inside])
+    assert np.abs(np.diff(x)).max() <= (y[1] - y[0]) * (1 + 1e-9)  # continuous, slope <= 1
+    t = np.linspace(0, 3, 31)
+    mirror = 1 + FOLD_ZONE
+    np.testing.assert_allclose(fold(mirror + t, everywhere[:31]), fold(mirror - t, everywhere[:31]),
+                               atol=1e-12)
+    np.testing.assert_allclose(fold(y + 4 + 4 * FOLD_ZONE, everywhere), x, atol=1e-12)
+    assert fold(np.array([1.0 + FOLD_ZONE]), everywhere[:1])[0] == 1.0  # the bound, smoothly
+    assert np.array_equal(fold(y, ~everywhere), y)
+
+
+def test_under_the_fold_the_penalty_starts_at_the_mirror_points():
+    """A sample's excursion is penalised beyond +-bound only (the box, or the fold's mirror
+    points), and not beyond a bound the mean sits on."""
+    losses = np.zeros(3)
+    outputs = np.array([[1.05, 0.0], [1.2, 0.0], [0.0, -1.3]])
+    bounded = np.ones(2, dtype=bool)
+    inside = np.zeros(2)
+    clip = ranking_keys(losses + [0, 0, 1], outputs, inside, bounded, 1.0, 1.0, False)
+    folded = ranking_keys(losses + [0, 0, 1], outputs, inside, bounded, 1.0, 1.0, False,
+                          bound=1 + FOLD_ZONE)
+    assert clip[0] > 0 and folded[0] == 0  # within the fold's quadratic zone: no penalty
+    np.testing.assert_allclose(folded[1:], [0.1 ** 2, 1 + 0.2 ** 2])
+    on_mirror = ranking_keys(losses, outputs, np.array([1 + FOLD_ZONE, 0.0]), bounded, 1.0,
+                             1.0, False, bound=1 + FOLD_ZONE)
+    assert on_mirror[1] == 0 and on_mirror[2] > 0
+
+
+def test_from_d_51_a_linear_slope_folds_its_way_to_the_corner():
+    """BBOB f5's shape at d = 60: slopes 1..10, the optimum on a corner. Folded (the default
+    from d = 51 on) every coordinate reaches its bound within 150 d evaluations; under the
+    penalty a coordinate whose mean drifted onto the wrong bound stays there."""
+    d = 60
+    slopes = np.geomspace(1.0, 10.0, d)
+
+    def slope(x):
+        return float(-(slopes * x).sum())
+    folded = GeneratorSearch(Box(-1, 1, dimension=d), seed=0)
+    penalty = GeneratorSearch(Box(-1, 1, dimension=d), seed=0, bounds="penalty")
+    assert folded.bounds == "fold" and GeneratorSearch(Box(-1, 1, dimension=50)).bounds == \
+        "penalty"
+    for opt in (folded, penalty):
+        run(opt, slope, 150 * d)
+    assert folded.best.score < -slopes.sum() + 1e-6
+    assert penalty.best.score > -slopes.sum() + 1.0
+    X = folded.ask()
+    assert X.min() >= -1 and X.max() <= 1
+    with pytest.raises(ValueError, match="bounds"):
+        GeneratorSearch(Box(dimension=2), bounds="clip")
 
 
 def test_a_mean_on_a_bound_is_evaluated_snapped_onto_the_face():

@@ -1,34 +1,48 @@
 """Issue 14, target 3: on how many BBOB functions per dimension OVLR's final gap is below BOTH
-peers' (pycma full and sep-CMA), from a `bbob-large` folder's results.csv.
+peers' (pycma full and sep-CMA), from `bbob-large` folders' results.csv files (later files'
+rows replace earlier ones of the same optimizer, e.g. OVLR rerun against the committed peers).
 
-    python runs/experiments/bbob_large_wins.py runs/bbob-large/results.csv
+    python runs/experiments/bbob_large_wins.py runs/reports/bbob-large/results.csv
+    python runs/experiments/bbob_large_wins.py runs/reports/bbob-large/results.csv \
+        runs/bbob-large-fold-pop/results.csv
 """
 
 from __future__ import annotations
 
+import csv
 import sys
 from collections import defaultdict
 
-import pandas as pd
+import numpy as np
 
 
-def main(path: str) -> None:
-    table = pd.read_csv(path)
-    table["gap"] = (table["best"] - table["optimum"]).abs()
-    gaps = table.groupby(["dimension", "function", "optimizer"])["gap"].median().unstack()
+def main(paths: list[str]) -> None:
+    gaps: dict[tuple[int, int], dict[str, list[float]]] = defaultdict(dict)
+    for path in paths:
+        rows = list(csv.DictReader(open(path)))
+        for name in {row["optimizer"] for row in rows}:  # a later file replaces these rows
+            for cell in gaps.values():
+                cell.pop(name, None)
+        for row in rows:
+            key = (int(row["dimension"]), int(row["function"]))
+            gap = abs(float(row["best"]) - float(row["optimum"]))
+            gaps[key].setdefault(row["optimizer"], []).append(gap)
+    names = sorted({name for cell in gaps.values() for name in cell})
     wins: dict[int, list[int]] = defaultdict(list)
-    print("| d | f | " + " | ".join(gaps.columns) + " | ovlr ahead of both |")
-    print("|---" * (len(gaps.columns) + 3) + "|")
-    for (d, f), row in gaps.iterrows():
-        ahead = row["ovlr"] < row.drop("ovlr").min() * (1 - 1e-9)  # ties are no win
+    print("| d | f | " + " | ".join(names) + " | ovlr ahead of both |")
+    print("|---" * (len(names) + 3) + "|")
+    for (d, f), cell in sorted(gaps.items()):
+        median = {name: float(np.median(cell[name])) for name in names if name in cell}
+        others = min(v for name, v in median.items() if name != "ovlr")
+        ahead = median["ovlr"] < others * (1 - 1e-9)  # ties are no win
         if ahead:
             wins[d].append(f)
-        cells = " | ".join(f"{v:.3g}" for v in row)
+        cells = " | ".join(f"{median.get(name, float('nan')):.3g}" for name in names)
         print(f"| {d} | {f} | {cells} | {'yes' if ahead else ''} |")
-    for d in sorted(gaps.index.get_level_values(0).unique()):
-        count = len(gaps.loc[d])
+    for d in sorted({d for d, _ in gaps}):
+        count = sum(1 for key in gaps if key[0] == d)
         print(f"d = {d}: OVLR ahead of both on {len(wins[d])} of {count} functions {wins[d]}")
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "runs/bbob-large/results.csv")
+    main(sys.argv[1:] or ["runs/reports/bbob-large/results.csv"])
