@@ -21,15 +21,17 @@ bounded :class:`~ovlr_bbo.spaces.Box` evaluates a clipped copy of an output outs
   outside samples back into the box instead of the penalty solves f5 too, but lowers AOCC at
   d = 5 on BBOB instances 1-5 from 0.500 to 0.450.)
 - Fold (:func:`fold`, the engine's choice from d = 51 on): pycma's default bound handling
-  (``BoundTransform``), no penalty, no faces: the outputs are a free genotype, folded
-  periodically into the box, quadratic near the bounds. At d = 100 the penalty left a coordinate
-  whose mean had drifted onto the wrong bound there (BBOB's linear slope, f5: the clipped samples
-  tell it nothing, while two-point adaptation shrinks sigma); folded, the samples beyond the bound
-  come back inside and the mean walks through. Measured (BENCHMARKS.md 0.5, twelfth session):
-  BBOB at d = 100, instances 1-5, seed 0, final value below pycma's and sep-CMA's on 62 of 120
-  functions x instances against the penalty's 57 (f5 5 against 0; the rotated discus f11 2
-  against 5, where nothing pulls a drifting mean back from the bounds). Penalty and fold
-  together lost f5 again (0 of 5).
+  (``BoundTransform``): the outputs are a free genotype, folded periodically into the box,
+  quadratic within ``FOLD_ZONE`` of a bound; no faces; the mean stays within the mirror points
+  ``+-(1 + FOLD_ZONE)`` and the ranking penalty acts beyond them at ``FOLD_PENALTY`` of its
+  weight. Under the clip a coordinate whose mean drifted onto the wrong bound stays there (BBOB's
+  linear slope f5 at d = 100: the clipped samples tell it nothing while two-point adaptation
+  shrinks sigma; 10.2 above the corner after 100 d evaluations); folded, the samples beyond come
+  back inside and the mean walks through (6.5e-8). Without the light penalty nothing pulls a
+  drifting mean back from the quadratic zones (the rotated discus f11 at d = 100 ended behind
+  pycma on 7 of 10 tuning instances, against 2 with it); the full penalty slows every coordinate
+  of f5 on its way to the mirror points (0 of 10 within 100 d). BENCHMARKS.md 0.5, twelfth
+  session.
 """
 
 from __future__ import annotations
