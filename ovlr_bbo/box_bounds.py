@@ -27,11 +27,11 @@ bounded :class:`~ovlr_bbo.spaces.Box` evaluates a clipped copy of an output outs
   weight. Under the clip a coordinate whose mean drifted onto the wrong bound stays there (BBOB's
   linear slope f5 at d = 100: the clipped samples tell it nothing while two-point adaptation
   shrinks sigma; 10.2 above the corner after 100 d evaluations); folded, the samples beyond come
-  back inside and the mean walks through (6.5e-8). Without the light penalty nothing pulls a
-  drifting mean back from the quadratic zones (the rotated discus f11 at d = 100 ended behind
-  pycma on 7 of 10 tuning instances, against 2 with it); the full penalty slows every coordinate
-  of f5 on its way to the mirror points (0 of 10 within 100 d). BENCHMARKS.md 0.5, twelfth
-  session.
+  back inside and the mean walks through (3.6e-7 at the same population). Without the light
+  penalty nothing pulls a drifting mean back from the quadratic zones (the rotated discus f11 at
+  d = 100 ended behind pycma on 7 of 10 tuning instances, against 2 with it); the full penalty
+  slows every coordinate of f5 on its way to the mirror points (0 of 10 within 100 d).
+  BENCHMARKS.md 0.5, twelfth session.
 """
 
 from __future__ import annotations

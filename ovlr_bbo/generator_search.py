@@ -184,7 +184,6 @@ class GeneratorSearch(AskTellOptimizer):
         if bounds not in BOUNDS:
             raise ValueError(f"bounds must be one of {BOUNDS}, got {bounds!r}")
         self.bounds = ("fold" if d >= TPA_MIN_DIM else "penalty") if bounds == "auto" else bounds
-        self._folded = self._bounded if self.bounds == "fold" else np.zeros(d, dtype=bool)
         # where the penalty starts, and the mean's limit: the bound, or the fold's mirror point
         self._limit = 1.0 + FOLD_ZONE if self.bounds == "fold" else 1.0
         self._best_output = space.initial_output().reshape(-1).astype(float)
@@ -261,8 +260,8 @@ class GeneratorSearch(AskTellOptimizer):
         if near.any():  # the last row is the mean snapped onto the bounds it is near
             mean = self.policy.mean.detach().numpy()
             outputs[-1] = np.where(near, np.sign(mean), mean)
-        decoded = self.space.decode(fold(outputs, self._folded))
-        return decoded, (self.run.index, latent, outputs, near, paired)
+        evaluated = fold(outputs, self._bounded) if self.bounds == "fold" else outputs
+        return self.space.decode(evaluated), (self.run.index, latent, outputs, near, paired)
 
     def _near_bounds(self) -> np.ndarray:
         """The coordinates the last row snaps onto (:func:`~ovlr_bbo.box_bounds.faces_near`;
