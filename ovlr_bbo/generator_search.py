@@ -58,6 +58,7 @@ BOUNDS = ("auto", "penalty", "fold")
 TPA_MIN_DIM = 51  # high d: "auto" takes TPA and the fold, the bound penalty counts per clipped
 # coordinate, and the default population is LARGE_D_POPSIZE_FACTOR times CMA-ES's
 LARGE_D_POPSIZE_FACTOR = 2
+LARGE_D_STEP_LENGTH = 2.0  # from d = 51 on a bounded box's default sigma0 is this over sqrt(d)
 
 
 def _c_mu(popsize: int, d: int) -> float:
@@ -83,7 +84,12 @@ class GeneratorSearch(AskTellOptimizer):
             ends below pycma and sep-CMA far more often on the multimodal functions (Rastrigin,
             Schaffers) and still converges on the sphere; BENCHMARKS.md 0.5, twelfth session).
         sigma0: initial global scale in standardized units (default 0.5 on bounded boxes, where
-            the box is ``[-1, 1]``, and 1 on unbounded ones).
+            the box is ``[-1, 1]``, and 1 on unbounded ones). From d = 51 on a bounded box's
+            default is ``2 / sqrt(d)``: a first step of length about 2 (the box's width) whatever
+            d, where 0.5 makes it ``0.5 sqrt(d)``, sigma spends generations shrinking and the
+            mean reaches the fold's mirror points early (BBOB at d = 100, 100 d evaluations,
+            tuning instances: ahead of pycma and sep-CMA on 176 of 240 pairs, 157 with 0.5;
+            d = 500 against sep-CMA: 26 of 32, 23 with 0.5; BENCHMARKS.md 0.5).
         form: ``"full"`` A, ``"diagonal"`` A, or ``"auto"`` (full up to ``full_max_dim``).
         step_size: ``"csa"`` (G7), ``"tpa"`` (two-point adaptation, :mod:`ovlr_bbo.two_point`),
             ``"xnes"`` (the trace part of N) or ``"auto"`` (default: TPA from d = 51 on, where A is
@@ -161,7 +167,9 @@ class GeneratorSearch(AskTellOptimizer):
         cma_popsize = 4 + int(3 * math.log(d))
         self.default_popsize = int(popsize) if popsize else (
             LARGE_D_POPSIZE_FACTOR * cma_popsize if d >= TPA_MIN_DIM else cma_popsize)
-        self.sigma0 = float(sigma0) if sigma0 else (0.5 if space.bounded.any() else 1.0)
+        bounded_sigma0 = LARGE_D_STEP_LENGTH / math.sqrt(d) if d >= TPA_MIN_DIM else 0.5
+        self.sigma0 = float(sigma0) if sigma0 else (bounded_sigma0 if space.bounded.any()
+                                                    else 1.0)
         self.eta_mean = float(eta_mean)
         self.base_eta_shape = (float(eta_shape) if eta_shape is not None
                                else learning_rates(d, self.form))

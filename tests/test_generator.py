@@ -281,6 +281,19 @@ def test_from_d_51_a_linear_slope_folds_its_way_to_the_corner():
         GeneratorSearch(Box(dimension=2), bounds="clip")
 
 
+def test_from_d_51_the_first_steps_on_a_box_have_length_2_whatever_d():
+    """A bounded box's first samples lie about 2 (the box's width, in its [-1, 1] units) from
+    the mean from d = 51 on (sigma0 = 2 / sqrt(d)), 0.5 sqrt(d) below; unbounded boxes start
+    at sigma 1."""
+    def first_step_length(d: int) -> float:
+        X = GeneratorSearch(Box(-5, 5, dimension=d), seed=1).ask() / 5  # the mean is 0
+        return float(np.linalg.norm(X[2:], axis=1).mean())  # rows 0-1: TPA's pair, later
+    for d in (60, 200, 800):
+        assert first_step_length(d) == pytest.approx(2.0, rel=0.1)
+    assert first_step_length(40) == pytest.approx(0.5 * np.sqrt(40), rel=0.1)
+    assert GeneratorSearch(Box(dimension=200), seed=0).sigma0 == 1.0
+
+
 def test_a_mean_on_a_bound_is_evaluated_snapped_onto_the_face():
     opt = GeneratorSearch(Box(-1, 1, dimension=3), seed=0)
     X = opt.ask()
