@@ -13,17 +13,15 @@ Other keys are GeneratorSearch options, "" is the default, e.g.
 
 from __future__ import annotations
 
-import csv
 import math
 import sys
-import time
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from generator_bbob import parse_options, parse_range, run_one  # noqa: E402
+import large_d_tune  # noqa: E402
+from generator_bbob import parse_options, run_one  # noqa: E402
 
 import ovlr_bbo.generator as generator  # noqa: E402
 import ovlr_bbo.generator_search as generator_search  # noqa: E402
@@ -68,26 +66,5 @@ def final(task: tuple[str, int, int, int]) -> float:
     return run_one("gen", fid, instance, d, 0, 100 * d, options)["final"]
 
 
-def main() -> None:
-    d, fids, instances = int(sys.argv[1]), parse_range(sys.argv[2]), parse_range(sys.argv[3])
-    peers: dict[tuple[int, int], float] = {}
-    for row in csv.DictReader(open(sys.argv[4])):
-        if row["optimizer"] in ("cma", "sep") and int(row["d"]) == d:
-            key = (int(row["fid"]), int(row["instance"]))
-            peers[key] = min(peers.get(key, np.inf), float(row["final"]))
-    for spec in sys.argv[5:]:
-        tasks = [(spec, f, i, d) for f in fids for i in instances if (f, i) in peers]
-        start = time.time()
-        with ProcessPoolExecutor(2) as pool:
-            finals = list(pool.map(final, tasks))
-        per_function = {f: 0 for f in fids}
-        for (_, f, i, _), value in zip(tasks, finals, strict=True):
-            peer = peers[(f, i)]
-            per_function[f] += bool(value < peer or (value < 1e-8 and peer < 1e-8))
-        print(f"[{spec}] ahead of both on {sum(per_function.values())} of {len(tasks)} "
-              f"({time.time() - start:.0f} s); per function: "
-              + " ".join(f"f{f} {n}" for f, n in per_function.items()), flush=True)
-
-
 if __name__ == "__main__":
-    main()
+    large_d_tune.main(final)

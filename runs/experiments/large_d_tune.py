@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import sys
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -27,12 +28,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generator_bbob import parse_options, parse_range, run_one  # noqa: E402
 
 
-def final(task: tuple[dict, int, int, int]) -> float:
-    options, fid, instance, d = task
-    return run_one("gen", fid, instance, d, 0, 100 * d, options)["final"]
+def final(task: tuple[str, int, int, int]) -> float:
+    spec, fid, instance, d = task
+    return run_one("gen", fid, instance, d, 0, 100 * d, parse_options(spec))["final"]
 
 
-def main() -> None:
+def main(final: Callable[[tuple[str, int, int, int]], float] = final) -> None:
+    """Counts per variant; ``final`` runs one (spec, function, instance, d) task (module-level:
+    it goes to worker processes)."""
     d, fids, instances = int(sys.argv[1]), parse_range(sys.argv[2]), parse_range(sys.argv[3])
     peers: dict[tuple[int, int], float] = {}
     for row in csv.DictReader(open(sys.argv[4])):
@@ -40,8 +43,7 @@ def main() -> None:
             key = (int(row["fid"]), int(row["instance"]))
             peers[key] = min(peers.get(key, np.inf), float(row["final"]))
     for spec in sys.argv[5:]:
-        tasks = [(parse_options(spec), f, i, d) for f in fids for i in instances
-                 if (f, i) in peers]
+        tasks = [(spec, f, i, d) for f in fids for i in instances if (f, i) in peers]
         start = time.time()
         with ProcessPoolExecutor(2) as pool:
             finals = list(pool.map(final, tasks))
