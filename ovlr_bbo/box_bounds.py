@@ -77,12 +77,14 @@ def fold(outputs: np.ndarray, folded: np.ndarray, zone: float = FOLD_ZONE) -> np
     ``+-(1 + zone)``, the identity on ``[-1 + zone, 1 - zone]`` and quadratic within ``zone`` of a
     bound. A mean beyond a bound still sees the slope of the folded landscape, and an optimum on
     a bound becomes a smooth minimum (a kink at the mirror point would not be)."""
-    if not folded.any():
+    outside = folded & (np.abs(outputs) > 1.0 - zone)  # elsewhere exactly the identity
+    if not outside.any():
         return outputs
     half = 2.0 + 2.0 * zone  # the monotone branch [-1 - zone, 1 + zone]
-    t = np.mod(outputs + 1.0 + zone, 2.0 * half)
+    t = np.mod(outputs[outside] + 1.0 + zone, 2.0 * half)
     x = np.where(t > half, 2.0 * half - t, t) - 1.0 - zone
     x = np.where(x < zone - 1.0, -1.0 + (x + 1.0 + zone) ** 2 / (4.0 * zone), x)
     x = np.where(x > 1.0 - zone, 1.0 - (x - 1.0 - zone) ** 2 / (4.0 * zone), x)
-    inside = ~folded | (np.abs(outputs) <= 1.0 - zone)  # exactly the identity there
-    return np.where(inside, outputs, x)
+    result = outputs.copy()
+    result[outside] = x
+    return result

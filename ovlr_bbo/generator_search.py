@@ -13,15 +13,16 @@ Bounds of the box (the ranking penalty and the faces, or the fold) are
 sigma follows two-point adaptation (:mod:`ovlr_bbo.two_point`), on a bounded box its spread is
 capped at the box's half-width, and the outputs are folded into the box instead of clipped.
 
-From d = 300 on (``DIRECTIONS_MIN_DIM``) the diagonal A is joined by LM-MA-ES's learned
-directions (Loshchilov, Glasmachers and Beyer 2017), k = 4 + floor(3 ln d) of them, in latent
-coordinates, at O(k d) per sample:
+With ``directions=k`` (off by default) a diagonal A is joined by LM-MA-ES's learned
+directions (Loshchilov, Glasmachers and Beyer 2017), in latent coordinates, at O(k d) per
+sample:
 
     (L1)  the sampled latents are ``y = prod_j [(1 - c_j) I + c_j p_j p_j^T] xi``, ``c_j =
           1 / (1.5^j d)``: each direction stretches the samples along itself;
     (L2)  ``p_j <- (1 - r_j) p_j + sqrt(mu_eff r_j (2 - r_j)) sum_i w_i xi_i:lambda``, ``r_j =
           min(1, lambda / (4^j d))`` (CMA-ES's weights ``w``), ``|p_j|^2`` capped at ``2 d``;
-          the mean steps along the stretched ``y`` (G5), the diagonal learns from ``xi`` (G6).
+          the mean steps along the stretched ``y`` (G5, in closed form for a diagonal A), the
+          diagonal learns from ``xi`` (G6).
 
 A full A's shape rate follows the signal-to-noise ratio of its own updates
 (:mod:`ovlr_bbo.shape_rate`, learning-rate adaptation as for CMA-ES): xNES's rate at most, less
@@ -68,7 +69,6 @@ BOUNDS = ("auto", "penalty", "fold")
 TPA_MIN_DIM = 51  # high d: "auto" takes TPA and the fold, the bound penalty counts per clipped
 # coordinate, and the default population is LARGE_D_POPSIZE_FACTOR times CMA-ES's
 LARGE_D_POPSIZE_FACTOR = 2
-DIRECTIONS_MIN_DIM = 300  # from here on learned directions (L1)-(L2) join a diagonal A
 DIRECTION_NORM_CAP = 2.0  # |p_j|^2 <= 2 d: (L1) stretches by at most about 3 (uncapped, a
 # linear slope's consistent steps grew p_j until the samples overflowed)
 LARGE_D_STEP_LENGTH = 2.0  # from d = 51 on a bounded box's default sigma0 is this over sqrt(d)
@@ -136,11 +136,12 @@ class GeneratorSearch(AskTellOptimizer):
         face_tolerance: how near a bound (in its coordinate's spreads) the snapped mean puts a
             coordinate on it, once the mean sits on some bound (0: only the clamped ones).
         directions: how many learned directions (L1)-(L2) stretch a diagonal A's samples
-            (default ``4 + floor(3 ln d)`` from d = 300 on, none below). BBOB at d = 500, 100 d
-            evaluations: the rotated ellipsoid f10 halves (2.2e5 against 4.3e5 on instance 1,
-            pycma 2.2e5) and f14 too; at d = 100 they cost more than they give (149 of 240
-            tuning pairs ahead of both peers with 4 directions against 176 without;
-            BENCHMARKS.md 0.5, thirteenth session).
+            (default 0). BBOB at d = 500, 100 d evaluations: with 22 the rotated ellipsoid f10
+            halves (2.1e5 against 4.3e5 on instance 1, pycma 2.2e5) and f14 too, but the
+            optimizer time per evaluation at d = 1024 doubles (`ovlr-bbo speed`: 10.8x below
+            pycma instead of 20x); at d = 100 they cost more than they give (149 of 240 tuning
+            pairs ahead of both peers with 4 against 176 without; BENCHMARKS.md 0.5,
+            thirteenth session).
         tol_x, tol_fun: restart tolerances: the spread in standardized units (1e-15: about
             what float64 still resolves around a coordinate of magnitude 1-5; 1e-12 stopped
             nevergrad's 10-D ellipsoid at 3e-24, where NGOpt reaches 2e-27; on BBOB, d = 5 and
@@ -160,7 +161,7 @@ class GeneratorSearch(AskTellOptimizer):
                  bound_margin: float = 0.0, face_tolerance: float = 1.0, bounds: str = "auto",
                  tol_x: float = 1e-15,
                  tol_fun: float = 1e-12, adapt_shape_rate: bool = True,
-                 directions: int | None = None,
+                 directions: int = 0,
                  shape_rate_options: dict[str, float] | None = None):
         if space.as_box() is not space:
             raise TypeError(f"GeneratorSearch searches continuous boxes (ovlr_bbo.spaces.Box), "
@@ -205,11 +206,12 @@ class GeneratorSearch(AskTellOptimizer):
         self.face_tolerance = float(face_tolerance)
         self.tol_x, self.tol_fun = float(tol_x), float(tol_fun)
         self.adapt_shape_rate = bool(adapt_shape_rate)
-        if directions is not None and int(directions) < 0:
-            raise ValueError(f"directions must be >= 0 (None: 4 + 3 ln d from d = "
-                             f"{DIRECTIONS_MIN_DIM} on), got {directions}")
-        self.n_directions = (int(directions) if directions is not None else
-                             4 + int(3 * math.log(d)) if d >= DIRECTIONS_MIN_DIM else 0)
+        if int(directions) < 0:
+            raise ValueError(f"directions must be >= 0, got {directions}")
+        if directions and self.form != "diagonal":
+            raise ValueError("learned directions join a diagonal A: pass form='diagonal' (or "
+                             f"d > full_max_dim) with directions={directions}")
+        self.n_directions = int(directions)
         self.shape_rate_options = dict(shape_rate_options or {})
         # bounds handling assumes Box's clipping decode (RandomKeys squashes instead: unbounded)
         clipping = type(space).decode is Box.decode
@@ -234,7 +236,7 @@ class GeneratorSearch(AskTellOptimizer):
         self._sigma_path = np.zeros(d)
         self._tpa = TwoPointAdaptation(d, popsize) if self.step_size == "tpa" else None
         self._shape_path = np.zeros(d)  # (G6') in output units / sigma: A p_latent
-        k = self.n_directions if self.form == "diagonal" else 0
+        k = self.n_directions
         self._directions = np.zeros((k, d))
         self._direction_strength = 1.0 / (d * 1.5 ** np.arange(k))
         self._direction_rate = np.minimum(1.0, popsize / (d * 4.0 ** np.arange(k)))
@@ -306,9 +308,11 @@ class GeneratorSearch(AskTellOptimizer):
     def _transform(self, raw: np.ndarray) -> np.ndarray:
         """(L1): each learned direction p stretches the latents, ``y <- (1 - c) y + c p (p.y)``
         (the identity without directions)."""
-        latent = raw
+        latent = raw.copy() if len(self._directions) else raw
         for direction, strength in zip(self._directions, self._direction_strength, strict=True):
-            latent = (1 - strength) * latent + strength * np.outer(latent @ direction, direction)
+            projection = latent @ direction
+            latent *= 1 - strength
+            latent += np.multiply.outer(strength * projection, direction)
         return latent
 
     def _near_bounds(self) -> np.ndarray:
@@ -355,9 +359,11 @@ class GeneratorSearch(AskTellOptimizer):
             self._directions *= np.minimum(1.0, cap / np.maximum(norms, 1e-300))
         previous_mean = self.policy.mean.detach().clone() if self._tpa is not None else None
         eta_shape = self._eta_shape if self._shape_rates is None else self._shape_rates.rate
-        if len(self._directions):  # the mean from the stretched y, the diagonal from xi
-            natural_step(self.policy, torch.from_numpy(latent).to(DTYPE), utilities,
-                         self.eta_mean, 0.0, mean_utilities)
+        if len(self._directions):  # the mean from the stretched y, the diagonal from xi:
+            # (G5) for a diagonal A in closed form, sigma^2 A^2 (w . y / (sigma A)) (no VJP)
+            with torch.no_grad():
+                step = torch.from_numpy(mean_step @ latent) * self.policy.shape.detach()
+                self.policy.mean.sub_(self.eta_mean * self.policy.sigma * step)
         trace, direction = natural_step(
             self.policy, torch.from_numpy(raw if len(self._directions) else latent).to(DTYPE),
             utilities, 0.0 if len(self._directions) else self.eta_mean, eta_shape,
