@@ -173,8 +173,8 @@ def learning_rates(d: int, form: str) -> float:
 
 def natural_step(policy: LinearGenerator, latent: torch.Tensor, utilities: np.ndarray,
                  eta_mean: float, eta_shape: float, mean_utilities: np.ndarray | None = None,
-                 path: torch.Tensor | None = None, eta_path: float = 0.0
-                 ) -> tuple[float, torch.Tensor]:
+                 path: torch.Tensor | None = None, eta_path: float = 0.0,
+                 mean_latent: torch.Tensor | None = None) -> tuple[float, torch.Tensor]:
     """(G3)-(G6) for one generation; returns ``tr(N)`` (for xNES's scale rule) and N's
     trace-free part (the shape's update direction before its rate, for
     :mod:`ovlr_bbo.shape_rate`).
@@ -184,6 +184,9 @@ def natural_step(policy: LinearGenerator, latent: torch.Tensor, utilities: np.nd
     tell, which may be pickled in between). ``mean_utilities`` (G5'): the mean descends its own
     utilities through the same scores. ``path`` (G6'): an evolution path in latent coordinates
     adds the rank-one term ``eta_path (p p^T - |p|^2/d I)`` to the exponent, as CMA-ES's c1.
+    ``mean_latent`` ((L1) of :mod:`ovlr_bbo.generator_search`): the latents the candidates were
+    actually drawn from when they differ from ``latent``; the mean steps along them (their
+    scores in (G5)) while the shape learns from ``latent``.
     """
     u = torch.as_tensor(utilities, dtype=DTYPE)
     policy.zero_grad(set_to_none=True)
@@ -193,7 +196,10 @@ def natural_step(policy: LinearGenerator, latent: torch.Tensor, utilities: np.nd
     with torch.no_grad():
         shape, grad_shape, grad_mean = policy.shape, policy.shape.grad, policy.mean.grad
         assert grad_shape is not None and grad_mean is not None  # set by the VJP above
-        if mean_utilities is not None:  # (G5'): the mean's own utilities, same (G3) scores
+        if mean_latent is not None:  # (G5) along the stretched latents
+            weights = utilities if mean_utilities is None else mean_utilities
+            grad_mean = torch.as_tensor(weights, dtype=DTYPE) @ policy.scores(mean_latent)
+        elif mean_utilities is not None:  # (G5'): the mean's own utilities, same (G3) scores
             grad_mean = torch.as_tensor(mean_utilities, dtype=DTYPE) @ scores
         d, full = policy.latent_dim, policy.form == "full"
         # (G5) the natural gradient of the mean, sigma^2 A A^T grad_m (sigma^2 applied below)

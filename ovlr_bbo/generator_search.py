@@ -21,8 +21,8 @@ sample:
           1 / (1.5^j d)``: each direction stretches the samples along itself;
     (L2)  ``p_j <- (1 - r_j) p_j + sqrt(mu_eff r_j (2 - r_j)) sum_i w_i xi_i:lambda``, ``r_j =
           min(1, lambda / (4^j d))`` (CMA-ES's weights ``w``), ``|p_j|^2`` capped at ``2 d``;
-          the mean steps along the stretched ``y`` (G5, in closed form for a diagonal A), the
-          diagonal learns from ``xi`` (G6).
+          the mean steps along the stretched ``y`` (G5), the diagonal learns from ``xi`` (G6)
+          (:func:`~ovlr_bbo.generator.natural_step`'s ``mean_latent``).
 
 A full A's shape rate follows the signal-to-noise ratio of its own updates
 (:mod:`ovlr_bbo.shape_rate`, learning-rate adaptation as for CMA-ES): xNES's rate at most, less
@@ -137,11 +137,10 @@ class GeneratorSearch(AskTellOptimizer):
             coordinate on it, once the mean sits on some bound (0: only the clamped ones).
         directions: how many learned directions (L1)-(L2) stretch a diagonal A's samples
             (default 0). BBOB at d = 500, 100 d evaluations: with 22 the rotated ellipsoid f10
-            halves (2.1e5 against 4.3e5 on instance 1, pycma 2.2e5) and f14 too, but the
-            optimizer time per evaluation at d = 1024 doubles (`ovlr-bbo speed`: 10.8x below
-            pycma instead of 20x); at d = 100 they cost more than they give (149 of 240 tuning
-            pairs ahead of both peers with 4 against 176 without; BENCHMARKS.md 0.5,
-            thirteenth session).
+            halves (2.1e5 against 4.3e5 on instance 1, pycma 2.2e5) and f14 too, at 70 us per
+            evaluation at d = 1024 against 51 without (pycma: about 1,400); at d = 100 they
+            cost more than they give (149 of 240 tuning pairs ahead of both peers with 4
+            against 176 without; BENCHMARKS.md 0.5, thirteenth session).
         tol_x, tol_fun: restart tolerances: the spread in standardized units (1e-15: about
             what float64 still resolves around a coordinate of magnitude 1-5; 1e-12 stopped
             nevergrad's 10-D ellipsoid at 3e-24, where NGOpt reaches 2e-27; on BBOB, d = 5 and
@@ -359,15 +358,10 @@ class GeneratorSearch(AskTellOptimizer):
             self._directions *= np.minimum(1.0, cap / np.maximum(norms, 1e-300))
         previous_mean = self.policy.mean.detach().clone() if self._tpa is not None else None
         eta_shape = self._eta_shape if self._shape_rates is None else self._shape_rates.rate
-        if len(self._directions):  # the mean from the stretched y, the diagonal from xi:
-            # (G5) for a diagonal A in closed form, sigma^2 A^2 (w . y / (sigma A)) (no VJP)
-            with torch.no_grad():
-                step = torch.from_numpy(mean_step @ latent) * self.policy.shape.detach()
-                self.policy.mean.sub_(self.eta_mean * self.policy.sigma * step)
-        trace, direction = natural_step(
-            self.policy, torch.from_numpy(raw if len(self._directions) else latent).to(DTYPE),
-            utilities, 0.0 if len(self._directions) else self.eta_mean, eta_shape,
-            mean_utilities, path, self._eta_path)                        # (G3)-(G6')
+        stretched = torch.from_numpy(latent).to(DTYPE) if len(self._directions) else None
+        trace, direction = natural_step(self.policy, torch.from_numpy(raw).to(DTYPE), utilities,
+                                        self.eta_mean, eta_shape, mean_utilities, path,
+                                        self._eta_path, mean_latent=stretched)  # (G3)-(G6')
         if self._shape_rates is not None:
             self._shape_rates.update(direction.numpy())
         self._adapt_sigma(latent, mean_step, trace, flat=np.ptp(losses) == 0,
