@@ -30,9 +30,18 @@ import torch
 from .shaping import Shaping, get_shaping
 from .spaces.base import as_count
 
-__all__ = ["NOISE_LAWS", "OutputEstimator"]
+__all__ = ["NOISE_LAWS", "OutputEstimator", "vector_jacobian_product"]
 
 Generator = np.random.Generator | torch.Generator
+
+
+def vector_jacobian_product(outputs: torch.Tensor, gradient: torch.Tensor) -> None:
+    """(E3): accumulate ``J_theta(z)^T g`` into the parameters' ``.grad``, as the gradient of the
+    scalar ``sum(z * g)``: the gradient reaching ``z`` is exactly ``g``, so it is the same product
+    as ``z.backward(g)``, bit for bit. Not ``z.backward(g)`` itself: in torch 2.13 its first call in
+    a process imports sympy to compare the shapes (0.2-0.4 s, the engine's time for about 10,000
+    evaluations at d = 500)."""
+    (outputs * gradient.detach().to(outputs.dtype)).sum().backward()
 
 
 def _draw(rng: Generator, shape: tuple[int, ...], kind: str, device) -> torch.Tensor:
@@ -165,5 +174,5 @@ class OutputEstimator:
             raise ValueError(f"loss_fn must return one loss per perturbed output, shape "
                              f"{tuple(eps.shape[:2])}; got {tuple(losses.shape)}")
         gradient = self.output_gradient(eps, losses)
-        outputs.backward(gradient.to(outputs.dtype) / outputs.shape[0])  # (E3)
+        vector_jacobian_product(outputs, gradient / outputs.shape[0])  # (E3)
         return losses

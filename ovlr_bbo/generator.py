@@ -15,7 +15,7 @@ apart from A (A keeps ``log|det A|`` fixed, sigma follows its own step-size rule
     (G3)  OVLR output gradient of each sample, (E1) with one draw per output and the Gaussian
           score of the perturbation in output coordinates:
           g_k = u_k * (sigma A)^-T xi_k.
-    (G4)  ONE vector-Jacobian product (E3): z.backward(g) gives
+    (G4)  ONE vector-Jacobian product (E3), the gradient of sum_k z_k . g_k, gives
           grad_m = sum_k g_k  and
           G = grad_A = sum_k g_k (sigma xi_k)^T = A^-T sum_k u_k xi_k xi_k^T.
           On a quadratic with Hessian H, Stein's lemma makes G = sigma^2 H A (up to the
@@ -59,6 +59,8 @@ import math
 import numpy as np
 import torch
 from torch import nn
+
+from .estimator import vector_jacobian_product
 
 __all__ = ["LinearGenerator", "rank_utilities", "learning_rates", "natural_step",
            "expected_norm", "symmetric_expm"]
@@ -192,7 +194,7 @@ def natural_step(policy: LinearGenerator, latent: torch.Tensor, utilities: np.nd
     policy.zero_grad(set_to_none=True)
     scores = policy.scores(latent)
     outputs = policy(latent)                                    # (G1), z_k
-    outputs.backward(policy.output_gradient(latent, u, scores))  # (G3) + (G4): ONE VJP
+    vector_jacobian_product(outputs, policy.output_gradient(latent, u, scores))  # (G3)+(G4)
     with torch.no_grad():
         shape, grad_shape, grad_mean = policy.shape, policy.shape.grad, policy.mean.grad
         assert grad_shape is not None and grad_mean is not None  # set by the VJP above

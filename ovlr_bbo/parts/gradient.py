@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import torch
 
+from ..estimator import vector_jacobian_product
 from .base import Ask, Outcome, Part, SampleAsk
 
 if TYPE_CHECKING:
@@ -52,7 +53,7 @@ class GradientStep(Part):
         gradient = ovlr.estimator.output_gradient(ask.eps, scored.reshape(ovlr.n_outputs, -1),
                                                   sigma=ask.sigma)
         ovlr.torch_optimizer.zero_grad(set_to_none=True)
-        outputs.backward(gradient / ovlr.n_outputs)  # (E3): one VJP for the whole batch
+        vector_jacobian_product(outputs, gradient / ovlr.n_outputs)  # (E3): one VJP, whole batch
         if ovlr.vector_policy:
             ovlr.torch_optimizer.step()
             ovlr.clamp()
