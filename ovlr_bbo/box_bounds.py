@@ -46,7 +46,7 @@ def ranking_keys(losses: np.ndarray, outputs: np.ndarray, mean: np.ndarray, boun
                  bound: float = 1.0) -> np.ndarray:
     """The losses plus the penalty of each sample's excursion beyond ``+-bound`` (the box, or
     the fold's mirror points; module docstring)."""
-    if not bounded.any():
+    if not bounded.any() or np.abs(outputs).max() <= bound:  # no excursion: no penalty
         return losses
     outside = np.where(bounded, outputs - np.clip(outputs, -bound, bound), 0.0)
     on_bound = bounded & (np.abs(mean) >= bound)  # the mean was clamped there

@@ -54,6 +54,7 @@ Restarts with growing population (IPOP / BIPOP) live in :mod:`ovlr_bbo.generator
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -133,6 +134,21 @@ def rank_utilities(losses: np.ndarray, kind: str = "log") -> np.ndarray:
     losses = np.asarray(losses, dtype=float)
     n = losses.size
     order = np.argsort(losses, kind="stable")
+    ranked = _ranked_utilities(n, kind)
+    utilities = np.empty(n)
+    utilities[order] = ranked
+    ordered = losses[order]  # tied losses share the mean of their utilities
+    if (ordered[1:] == ordered[:-1]).any():
+        starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+        groups = np.repeat(np.arange(starts.size), np.diff(np.append(starts, n)))
+        means = np.bincount(groups, weights=ranked) / np.bincount(groups)
+        utilities[order] = means[groups]
+    return utilities
+
+
+@functools.lru_cache(maxsize=64)
+def _ranked_utilities(n: int, kind: str) -> np.ndarray:
+    """The utility of each rank, best first (read-only: cached per population size)."""
     if kind in ("log", "cma"):
         ranked = np.maximum(0.0, math.log(n / 2 + 1) - np.log(np.arange(1, n + 1)))
         ranked /= ranked.sum()
@@ -142,15 +158,8 @@ def rank_utilities(losses: np.ndarray, kind: str = "log") -> np.ndarray:
         ranked /= max(np.abs(ranked).sum() / 2, 1e-300)
     else:
         raise ValueError(f"unknown utilities {kind!r}; use 'log' or 'centered_ranks'")
-    utilities = np.empty(n)
-    utilities[order] = ranked
-    ordered = losses[order]  # tied losses share the mean of their utilities
-    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
-    if starts.size < n:
-        groups = np.repeat(np.arange(starts.size), np.diff(np.append(starts, n)))
-        means = np.bincount(groups, weights=ranked) / np.bincount(groups)
-        utilities[order] = means[groups]
-    return utilities
+    ranked.flags.writeable = False
+    return ranked
 
 
 def expected_norm(d: int) -> float:
@@ -191,7 +200,7 @@ def natural_step(policy: LinearGenerator, latent: torch.Tensor, utilities: np.nd
     scores in (G5)) while the shape learns from ``latent``.
     """
     u = torch.as_tensor(utilities, dtype=DTYPE)
-    policy.zero_grad(set_to_none=True)
+    policy.mean.grad = policy.shape.grad = None  # (nn.Module.zero_grad, without its overhead)
     scores = policy.scores(latent)
     outputs = policy(latent)                                    # (G1), z_k
     vector_jacobian_product(outputs, policy.output_gradient(latent, u, scores))  # (G3)+(G4)
@@ -221,5 +230,5 @@ def natural_step(policy: LinearGenerator, latent: torch.Tensor, utilities: np.nd
         else:
             shape.mul_(torch.exp(exponent - exponent.mean()))
         policy.mean.sub_(eta_mean * policy.sigma ** 2 * step_mean)  # (G5)
-    policy.zero_grad(set_to_none=True)
+    policy.mean.grad = policy.shape.grad = None
     return trace, direction

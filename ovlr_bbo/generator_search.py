@@ -325,7 +325,7 @@ class GeneratorSearch(AskTellOptimizer):
     def _tell(self, candidates: np.ndarray, losses: np.ndarray, memo: Any) -> None:
         run_index, latent, outputs, near, paired, raw = memo
         best = int(np.argmin(losses))
-        generation_best, generation_median = float(losses[best]), float(np.median(losses))
+        generation_best, generation_median = float(losses[best]), _median(losses)
         if generation_best <= self._best_output_loss:
             self._best_output_loss, self._best_output = generation_best, outputs[best].copy()
         evaluations = len(losses)
@@ -342,14 +342,16 @@ class GeneratorSearch(AskTellOptimizer):
             latent, outputs, losses = latent[:-1], outputs[:-1], losses[:-1]
             raw = raw[:-1]
         keys = self._ranking_keys(losses, outputs)
-        utilities = rank_utilities(keys, self.utilities)
+        ranked = {kind: rank_utilities(keys, kind)
+                  for kind in dict.fromkeys((self.utilities, self.mean_utilities, "cma"))}
+        utilities = ranked[self.utilities]
         mean_utilities = None
         if self.mean_utilities != self.utilities:
-            mean_utilities = rank_utilities(keys, self.mean_utilities)
+            mean_utilities = ranked[self.mean_utilities]
         mean_step = utilities if mean_utilities is None else mean_utilities
-        path = self._update_shape_path(latent, keys)
+        path = self._update_shape_path(latent, ranked["cma"])
         if len(self._directions):  # (L2)
-            weighted = -rank_utilities(keys, "cma") @ raw
+            weighted = -ranked["cma"] @ raw
             rate = self._direction_rate[:, None]
             self._directions = (1 - rate) * self._directions + np.sqrt(
                 self._mu_eff * rate * (2 - rate)) * weighted
@@ -383,17 +385,19 @@ class GeneratorSearch(AskTellOptimizer):
                             self.policy.sigma, weight,
                             per_coordinate=outputs.shape[1] >= TPA_MIN_DIM, bound=self._limit)
 
-    def _update_shape_path(self, latent: np.ndarray, keys: np.ndarray) -> torch.Tensor | None:
+    def _update_shape_path(self, latent: np.ndarray,
+                           cma_utilities: np.ndarray) -> torch.Tensor | None:
         """(G6'): CMA-ES's evolution path of the mean steps, in the latent coordinates of the
         current A (kept as A p between generations, so it follows A's updates); it stalls while
-        the step-size path is long (CMA-ES's h_sigma)."""
+        the step-size path is long (CMA-ES's h_sigma). ``cma_utilities``: the generation's
+        ``rank_utilities(keys, "cma")``."""
         if self._eta_path == 0:
             return None
         d = self.space.output_size
         shape = self.policy.shape.detach().numpy()
         full = self.form == "full"
         path = np.linalg.solve(shape, self._shape_path) if full else self._shape_path / shape
-        step = -rank_utilities(keys, "cma") @ latent * math.sqrt(self._mu_eff)
+        step = -cma_utilities @ latent * math.sqrt(self._mu_eff)
         c, generation = self._c_sigma, self.run.generations + 1
         stalled = np.linalg.norm(self._sigma_path) / math.sqrt(1 - (1 - c) ** (2 * generation)) \
             > (1.4 + 2 / (d + 1)) * expected_norm(d)
@@ -441,23 +445,27 @@ class GeneratorSearch(AskTellOptimizer):
     def _spreads(self) -> np.ndarray:
         """Each coordinate's standard deviation under the search distribution, sigma |A_i.|."""
         shape = self.policy.shape.detach()
-        spread = shape.norm(dim=1) if self.form == "full" else shape.abs()
-        return self.policy.sigma * spread.numpy()
+        if self.form == "full":
+            return self.policy.sigma * shape.norm(dim=1).numpy()
+        return self.policy.sigma * np.abs(shape.numpy())
 
     def _keep_mean_in_box(self) -> None:
         """The mean stays in the box, up to ``bound_margin`` of its coordinate's spread beyond
         a bound: there most samples are clipped onto the bound (where BBOB's linear slope, and
         any optimum on a bound, is reached exactly) while some still land inside."""
         if self._bounded.any():
-            with torch.no_grad():
-                mean = self.policy.mean
-                limit = torch.full_like(mean, self._limit)
-                if self.bound_margin > 0:
-                    spread = torch.from_numpy(self._spreads())
-                    limit = limit + self.bound_margin * spread
-                bounded = torch.from_numpy(self._bounded)
-                mean.copy_(torch.where(bounded, torch.maximum(torch.minimum(mean, limit),
-                                                              -limit), mean))
+            mean = self.policy.mean.detach().numpy()  # the parameter's memory: clipped in place
+            limit = self._limit + self.bound_margin * self._spreads() if self.bound_margin > 0 \
+                else self._limit
+            np.copyto(mean, np.clip(mean, -limit, limit), where=self._bounded)
 
     def _recommend(self) -> np.ndarray | None:
         return None  # the best candidate seen (the base class's default)
+
+
+def _median(values: np.ndarray) -> float:
+    """``np.median`` of finite values, bit for bit, without its overhead (a tenth of the
+    engine's time per generation at d = 500)."""
+    ordered = np.sort(values)
+    half = ordered.size // 2
+    return float(ordered[half] if ordered.size % 2 else (ordered[half - 1] + ordered[half]) / 2)

@@ -24,6 +24,7 @@ The geometry methods are abstract: a space that cannot answer cannot be construc
 
 from __future__ import annotations
 
+import math
 import numbers
 from abc import ABC, abstractmethod
 
@@ -89,7 +90,7 @@ class Space(ABC):
     @property
     def output_size(self) -> int:
         """Number of reals in one output (the dimension of the continuous relaxation)."""
-        return int(np.prod(self.output_shape))
+        return math.prod(self.output_shape)
 
     # ------------------------------------------------------------------ decoding
     @abstractmethod

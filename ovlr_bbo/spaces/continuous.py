@@ -47,7 +47,8 @@ class Box(Space):
 
     def decode(self, outputs: np.ndarray) -> np.ndarray:
         u = np.asarray(outputs, dtype=float)
-        u = np.where(self.bounded, np.clip(u, -1.0, 1.0), u)
+        clipped = np.clip(u, -1.0, 1.0)
+        u = clipped if self.bounded.all() else np.where(self.bounded, clipped, u)
         return self._centre + self._half * u
 
     def encode(self, candidates: np.ndarray) -> np.ndarray:
