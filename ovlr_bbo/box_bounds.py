@@ -77,7 +77,10 @@ def fold(outputs: np.ndarray, folded: np.ndarray, zone: float = FOLD_ZONE) -> np
     ``+-(1 + zone)``, the identity on ``[-1 + zone, 1 - zone]`` and quadratic within ``zone`` of a
     bound. A mean beyond a bound still sees the slope of the folded landscape, and an optimum on
     a bound becomes a smooth minimum (a kink at the mirror point would not be)."""
-    outside = folded & (np.abs(outputs) > 1.0 - zone)  # elsewhere exactly the identity
+    magnitude = np.abs(outputs)
+    if magnitude.max() <= 1.0 - zone:
+        return outputs
+    outside = folded & (magnitude > 1.0 - zone)  # elsewhere exactly the identity
     if not outside.any():
         return outputs
     half = 2.0 + 2.0 * zone  # the monotone branch [-1 - zone, 1 + zone]

@@ -220,6 +220,8 @@ class GeneratorSearch(AskTellOptimizer):
         self.bounds = ("fold" if d >= TPA_MIN_DIM else "penalty") if bounds == "auto" else bounds
         # where the penalty starts, and the mean's limit: the bound, or the fold's mirror point
         self._limit = 1.0 + FOLD_ZONE if self.bounds == "fold" else 1.0
+        self._no_faces = np.zeros(d, dtype=bool)
+        self._no_faces.flags.writeable = False
         self._best_output = space.initial_output().reshape(-1).astype(float)
         self._best_output_loss = math.inf  # own record: a wrapping optimizer may call _tell
         self.large_evaluations, self.small_evaluations, self.large_restarts = 0, 0, 0
@@ -318,7 +320,7 @@ class GeneratorSearch(AskTellOptimizer):
         """The coordinates the last row snaps onto (:func:`~ovlr_bbo.box_bounds.faces_near`;
         none under the fold, where the bound is reached smoothly at the mirror point)."""
         if self.bounds == "fold":
-            return np.zeros_like(self._bounded)
+            return self._no_faces
         return faces_near(self.policy.mean.detach().numpy(), self._bounded, self._spreads(),
                           self.face_tolerance)
 
@@ -358,7 +360,8 @@ class GeneratorSearch(AskTellOptimizer):
             norms = np.linalg.norm(self._directions, axis=1, keepdims=True)
             cap = math.sqrt(DIRECTION_NORM_CAP * self._directions.shape[1])
             self._directions *= np.minimum(1.0, cap / np.maximum(norms, 1e-300))
-        previous_mean = self.policy.mean.detach().clone() if self._tpa is not None else None
+        mean = self.policy.mean.detach().numpy()  # the parameter's memory
+        previous_mean = mean.copy() if self._tpa is not None else None
         eta_shape = self._eta_shape if self._shape_rates is None else self._shape_rates.rate
         stretched = torch.from_numpy(latent).to(DTYPE) if len(self._directions) else None
         trace, direction = natural_step(self.policy, torch.from_numpy(raw).to(DTYPE), utilities,
@@ -371,12 +374,10 @@ class GeneratorSearch(AskTellOptimizer):
         if snapped is not None:  # it beat every sample: the mean moves onto the face (only
             # there: in high d the mean beats its samples while sigma is large, and taking the
             # whole snapped row would undo every step; BBOB's sphere at d = 500 never moved)
-            with torch.no_grad():
-                mean = self.policy.mean
-                mean.copy_(torch.where(torch.from_numpy(near), torch.from_numpy(snapped), mean))
+            np.copyto(mean, snapped, where=near)
         self._keep_mean_in_box()
         if self._tpa is not None and previous_mean is not None:
-            self._tpa.shift = (self.policy.mean.detach() - previous_mean).numpy()
+            self._tpa.shift = mean - previous_mean
         self.run.record(generation_best, generation_median)
 
     def _ranking_keys(self, losses: np.ndarray, outputs: np.ndarray) -> np.ndarray:
@@ -430,12 +431,13 @@ class GeneratorSearch(AskTellOptimizer):
             log_change = rank_mu_log
         if flat:
             log_change = max(log_change, 0.2 + self._c_sigma / self._damps)
-        self.policy.sigma *= math.exp(min(log_change, 1.0))
+        sigma = self.policy.sigma * math.exp(min(log_change, 1.0))
         if self._tpa is not None and self._bounded.all():  # a spread beyond the box's
             # half-width only clips samples (under TPA sigma grew without bound on BBOB's
             # linear slope at d = 100; with CSA at d = 5 a cap lost multimodal runs)
-            largest = float(self._spreads().max())  # a coordinate's spread (no SVD)
-            self.policy.sigma = min(self.policy.sigma, self.policy.sigma / largest)
+            largest = sigma * float(self._scales().max())  # a coordinate's spread (no SVD)
+            sigma = min(sigma, sigma / largest)
+        self.policy.sigma = sigma
 
     def _to_latent(self, vector: np.ndarray) -> np.ndarray:
         """An output-space direction in latent coordinates, ``A^-1 v`` (up to sigma)."""
@@ -444,10 +446,12 @@ class GeneratorSearch(AskTellOptimizer):
 
     def _spreads(self) -> np.ndarray:
         """Each coordinate's standard deviation under the search distribution, sigma |A_i.|."""
+        return self.policy.sigma * self._scales()
+
+    def _scales(self) -> np.ndarray:
+        """|A_i.| (each coordinate's spread over sigma)."""
         shape = self.policy.shape.detach()
-        if self.form == "full":
-            return self.policy.sigma * shape.norm(dim=1).numpy()
-        return self.policy.sigma * np.abs(shape.numpy())
+        return shape.norm(dim=1).numpy() if self.form == "full" else np.abs(shape.numpy())
 
     def _keep_mean_in_box(self) -> None:
         """The mean stays in the box, up to ``bound_margin`` of its coordinate's spread beyond

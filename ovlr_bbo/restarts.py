@@ -104,9 +104,10 @@ def stop_reason(run: Run, policy: LinearGenerator, tol_x: float, tol_fun: float,
         return "tol_x"
     window = 10 + math.ceil(30 * d / run.popsize)
     recent = run.history[-window:]
-    scale = min(1.0, abs(min(recent))) if recent else 1.0
-    if len(recent) >= window and max(recent) - min(recent) <= tol_fun * scale:
-        return "tol_fun"
+    if len(recent) >= window:
+        lowest = min(recent)
+        if max(recent) - lowest <= tol_fun * min(1.0, abs(lowest)):
+            return "tol_fun"
     if stagnated(run, d):
         return "stagnation"
     growth = run.csa_log - run.trace_log  # A's largest scale is at least 1 (det A = 1)

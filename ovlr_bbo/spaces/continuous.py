@@ -47,8 +47,12 @@ class Box(Space):
 
     def decode(self, outputs: np.ndarray) -> np.ndarray:
         u = np.asarray(outputs, dtype=float)
-        clipped = np.clip(u, -1.0, 1.0)
-        u = clipped if self.bounded.all() else np.where(self.bounded, clipped, u)
+        if self.bounded.all():  # in place on the clipped copy: the same numbers, less memory
+            x = np.clip(u, -1.0, 1.0)
+            x *= self._half
+            x += self._centre
+            return x
+        u = np.where(self.bounded, np.clip(u, -1.0, 1.0), u)
         return self._centre + self._half * u
 
     def encode(self, candidates: np.ndarray) -> np.ndarray:
