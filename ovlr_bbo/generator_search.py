@@ -351,7 +351,9 @@ class GeneratorSearch(AskTellOptimizer):
         if self.mean_utilities != self.utilities:
             mean_utilities = ranked[self.mean_utilities]
         mean_step = utilities if mean_utilities is None else mean_utilities
-        path = self._update_shape_path(latent, ranked["cma"])
+        cma_sum = ranked["cma"] @ latent  # sum_k w_k y_k: for (G6') and (by default) for (G7)
+        mean_sum = cma_sum if mean_step is ranked["cma"] else mean_step @ latent
+        path = self._update_shape_path(cma_sum)
         if len(self._directions):  # (L2)
             weighted = -ranked["cma"] @ raw
             rate = self._direction_rate[:, None]
@@ -369,7 +371,7 @@ class GeneratorSearch(AskTellOptimizer):
                                         self._eta_path, mean_latent=stretched)  # (G3)-(G6')
         if self._shape_rates is not None:
             self._shape_rates.update(direction.numpy())
-        self._adapt_sigma(latent, mean_step, trace, flat=np.ptp(losses) == 0,
+        self._adapt_sigma(mean_sum, mean_step, trace, flat=np.ptp(losses) == 0,
                           pair_keys=keys if paired else None)
         if snapped is not None:  # it beat every sample: the mean moves onto the face (only
             # there: in high d the mean beats its samples while sigma is large, and taking the
@@ -386,19 +388,18 @@ class GeneratorSearch(AskTellOptimizer):
                             self.policy.sigma, weight,
                             per_coordinate=outputs.shape[1] >= TPA_MIN_DIM, bound=self._limit)
 
-    def _update_shape_path(self, latent: np.ndarray,
-                           cma_utilities: np.ndarray) -> torch.Tensor | None:
+    def _update_shape_path(self, cma_sum: np.ndarray) -> torch.Tensor | None:
         """(G6'): CMA-ES's evolution path of the mean steps, in the latent coordinates of the
         current A (kept as A p between generations, so it follows A's updates); it stalls while
-        the step-size path is long (CMA-ES's h_sigma). ``cma_utilities``: the generation's
-        ``rank_utilities(keys, "cma")``."""
+        the step-size path is long (CMA-ES's h_sigma). ``cma_sum``: the latents weighted by the
+        generation's ``rank_utilities(keys, "cma")``, summed."""
         if self._eta_path == 0:
             return None
         d = self.space.output_size
         shape = self.policy.shape.detach().numpy()
         full = self.form == "full"
         path = np.linalg.solve(shape, self._shape_path) if full else self._shape_path / shape
-        step = -cma_utilities @ latent * math.sqrt(self._mu_eff)
+        step = -cma_sum * math.sqrt(self._mu_eff)
         c, generation = self._c_sigma, self.run.generations + 1
         stalled = np.linalg.norm(self._sigma_path) / math.sqrt(1 - (1 - c) ** (2 * generation)) \
             > (1.4 + 2 / (d + 1)) * expected_norm(d)
@@ -407,16 +408,17 @@ class GeneratorSearch(AskTellOptimizer):
         self._shape_path = shape @ path if full else shape * path
         return torch.from_numpy(path)
 
-    def _adapt_sigma(self, latent: np.ndarray, utilities: np.ndarray, trace: float,
+    def _adapt_sigma(self, weighted_sum: np.ndarray, utilities: np.ndarray, trace: float,
                      flat: bool, pair_keys: np.ndarray | None = None) -> None:
-        """(G7) or (T2)-(T3) (``pair_keys``: the generation's ranking keys, its first two rows
+        """(G7) or (T2)-(T3) (``weighted_sum``: the latents weighted by the mean's
+        ``utilities``, summed; ``pair_keys``: the generation's ranking keys, its first two rows
         the TPA pair); on a flat batch (every loss equal) the scale grows, as pycma does. The
         CSA path is kept under TPA too: the rank-one path stalls on it."""
         d = self.space.output_size
         c = self._c_sigma
         rank_mu_log = -self._eta_shape / 2 * trace / d  # the scale (G6) removes from A
         if self.step_size != "xnes":
-            step = -(utilities @ latent) / math.sqrt((utilities ** 2).sum())
+            step = -weighted_sum / math.sqrt((utilities ** 2).sum())
             self._sigma_path = (1 - c) * self._sigma_path + math.sqrt(c * (2 - c)) * step
         if self._tpa is not None:
             log_change = self._tpa.log_change(pair_keys) if pair_keys is not None else 0.0

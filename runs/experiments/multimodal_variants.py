@@ -90,8 +90,8 @@ class Variant(GeneratorSearch):
         finally:
             self._eta_path = eta_path
 
-    def _adapt_sigma(self, latent, utilities, trace, flat, pair_keys=None):  # noqa: ANN001
-        super()._adapt_sigma(latent, utilities, trace, flat, pair_keys)
+    def _adapt_sigma(self, weighted_sum, utilities, trace, flat, pair_keys=None):  # noqa: ANN001
+        super()._adapt_sigma(weighted_sum, utilities, trace, flat, pair_keys)
         large = self.run.popsize > self.default_popsize
         if self.trace_weight and self.step_size == "csa" and not flat and (
                 large or not self.trace_large_only):
