@@ -7,6 +7,8 @@ import pytest
 import torch
 
 from ovlr_bbo import OVLR, spaces
+from ovlr_bbo.estimator import vector_jacobian_product
+from ovlr_bbo.parts import gradient as gradient_part
 
 NO_MEAN = ["gradient", "elitist", "guided", "polish"]  # the default without the mean first
 
@@ -172,18 +174,38 @@ def test_user_policy_module_is_checked():
 def test_one_vjp_per_tell(monkeypatch):
     opt = OVLR(spaces.Box(-1, 1, dimension=3), seed=0, policy="mlp", n_outputs=3,
                parts=NO_MEAN)
-    backward_calls = []
-    original = torch.Tensor.backward
+    backward_calls, vjp_outputs = [], []
+    original_backward = torch.Tensor.backward
+    original_vjp = gradient_part.vector_jacobian_product
 
     def counting_backward(tensor, *args, **kwargs):
         backward_calls.append(tuple(tensor.shape))
-        return original(tensor, *args, **kwargs)
+        return original_backward(tensor, *args, **kwargs)
+
+    def recording_vjp(outputs, gradient):
+        vjp_outputs.append(tuple(outputs.shape))
+        return original_vjp(outputs, gradient)
 
     monkeypatch.setattr(torch.Tensor, "backward", counting_backward)
+    monkeypatch.setattr(gradient_part, "vector_jacobian_product", recording_vjp)
     X = opt.ask()
     opt.tell(X, (X ** 2).sum(1))
-    assert backward_calls == [(3, 3)]  # one VJP through the (n_outputs, d) outputs
+    assert vjp_outputs == [(3, 3)]  # one VJP through the (n_outputs, d) outputs
+    assert backward_calls == [()]  # as the gradient of the scalar sum(z * g): one backward
     assert all(p.grad is not None and p.grad.abs().sum() > 0 for p in opt.policy.parameters())
+
+
+def test_vector_jacobian_product_is_z_backward_g():
+    """(E3) through the scalar sum(z * g) gives the same gradients as z.backward(g), bit for
+    bit."""
+    torch.manual_seed(0)
+    net = torch.nn.Sequential(torch.nn.Linear(4, 8), torch.nn.Tanh(), torch.nn.Linear(8, 3))
+    latent, g = torch.randn(5, 4), torch.randn(5, 3)
+    net(latent).backward(g)
+    expected = [p.grad.clone() for p in net.parameters()]
+    net.zero_grad()
+    vector_jacobian_product(net(latent), g)
+    assert all(torch.equal(p.grad, e) for p, e in zip(net.parameters(), expected, strict=True))
 
 
 def test_rows_cut_by_the_budget_are_not_learned_as_the_worst():
