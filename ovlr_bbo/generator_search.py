@@ -13,16 +13,10 @@ Bounds of the box (the ranking penalty and the faces, or the fold) are
 sigma follows two-point adaptation (:mod:`ovlr_bbo.two_point`), on a bounded box its spread is
 capped at the box's half-width, and the outputs are folded into the box instead of clipped.
 
-With ``directions=k`` (off by default) a diagonal A is joined by LM-MA-ES's learned
-directions (Loshchilov, Glasmachers and Beyer 2017), in latent coordinates, at O(k d) per
-sample:
-
-    (L1)  the sampled latents are ``y = prod_j [(1 - c_j) I + c_j p_j p_j^T] xi``, ``c_j =
-          1 / (1.5^j d)``: each direction stretches the samples along itself;
-    (L2)  ``p_j <- (1 - r_j) p_j + sqrt(mu_eff r_j (2 - r_j)) sum_i w_i xi_i:lambda``, ``r_j =
-          min(1, lambda / (4^j d))`` (CMA-ES's weights ``w``), ``|p_j|^2`` capped at ``2 d``;
-          the mean steps along the stretched ``y`` (G5), the diagonal learns from ``xi`` (G6)
-          (:func:`~ovlr_bbo.generator.natural_step`'s ``mean_latent``).
+From d = 300 on (``directions``) a diagonal A is joined by LM-MA-ES's learned directions,
+(L1)-(L2) of :mod:`ovlr_bbo.directions`: the mean steps along the stretched latents
+(G5), the diagonal learns from the unstretched ones (G6) (:func:`~ovlr_bbo.generator.natural_step`'s
+``mean_latent``).
 
 A full A's shape rate follows the signal-to-noise ratio of its own updates
 (:mod:`ovlr_bbo.shape_rate`, learning-rate adaptation as for CMA-ES): xNES's rate at most, less
@@ -48,6 +42,7 @@ import torch
 
 from .ask_tell import AskTellOptimizer
 from .box_bounds import FOLD_PENALTY, FOLD_ZONE, faces_near, fold, ranking_keys
+from .directions import LearnedDirections, default_count
 from .generator import (
     DTYPE,
     LinearGenerator,
@@ -69,9 +64,8 @@ BOUNDS = ("auto", "penalty", "fold")
 TPA_MIN_DIM = 51  # high d: "auto" takes TPA and the fold, the bound penalty counts per clipped
 # coordinate, and the default population is LARGE_D_POPSIZE_FACTOR times CMA-ES's
 LARGE_D_POPSIZE_FACTOR = 2
-DIRECTION_NORM_CAP = 2.0  # |p_j|^2 <= 2 d: (L1) stretches by at most about 3 (uncapped, a
-# linear slope's consistent steps grew p_j until the samples overflowed)
 LARGE_D_STEP_LENGTH = 2.0  # from d = 51 on a bounded box's default sigma0 is this over sqrt(d)
+DIRECTIONS_MIN_DIM = 300  # from here on a diagonal A is joined by LM-MA-ES's learned directions
 
 
 def _c_mu(popsize: int, d: int) -> float:
@@ -136,11 +130,13 @@ class GeneratorSearch(AskTellOptimizer):
         face_tolerance: how near a bound (in its coordinate's spreads) the snapped mean puts a
             coordinate on it, once the mean sits on some bound (0: only the clamped ones).
         directions: how many learned directions (L1)-(L2) stretch a diagonal A's samples
-            (default 0). BBOB at d = 500, 100 d evaluations: with 22 the rotated ellipsoid f10
-            halves (2.1e5 against 4.3e5 on instance 1, pycma 2.2e5) and f14 too, at 70 us per
-            evaluation at d = 1024 against 51 without (pycma: about 1,400); at d = 100 they
-            cost more than they give (149 of 240 tuning pairs ahead of both peers with 4
-            against 176 without; BENCHMARKS.md 0.5, thirteenth session).
+            (None: LM-MA-ES's ``4 + floor(3 ln d)`` from d = 300 on, ``DIRECTIONS_MIN_DIM``,
+            else none; 0 turns them off). BBOB at d = 500, 100 d evaluations: with 22 the
+            rotated ellipsoid f10 halves (2.1e5 against 4.3e5 on instance 1, pycma 2.2e5) and
+            f14 too; 66 us per evaluation at d = 1024 against pycma's 1,457 (``ovlr-bbo speed``);
+            at d = 100 they cost more than they give (149 of 240 tuning pairs ahead of both
+            peers with 4 against 176 without; BENCHMARKS.md 0.5, thirteenth and fourteenth
+            sessions).
         tol_x, tol_fun: restart tolerances: the spread in standardized units (1e-15: about
             what float64 still resolves around a coordinate of magnitude 1-5; 1e-12 stopped
             nevergrad's 10-D ellipsoid at 3e-24, where NGOpt reaches 2e-27; on BBOB, d = 5 and
@@ -160,7 +156,7 @@ class GeneratorSearch(AskTellOptimizer):
                  bound_margin: float = 0.0, face_tolerance: float = 1.0, bounds: str = "auto",
                  tol_x: float = 1e-15,
                  tol_fun: float = 1e-12, adapt_shape_rate: bool = True,
-                 directions: int = 0,
+                 directions: int | None = None,
                  shape_rate_options: dict[str, float] | None = None):
         if space.as_box() is not space:
             raise TypeError(f"GeneratorSearch searches continuous boxes (ovlr_bbo.spaces.Box), "
@@ -205,6 +201,9 @@ class GeneratorSearch(AskTellOptimizer):
         self.face_tolerance = float(face_tolerance)
         self.tol_x, self.tol_fun = float(tol_x), float(tol_fun)
         self.adapt_shape_rate = bool(adapt_shape_rate)
+        if directions is None:  # LM-MA-ES's count where A is diagonal and d is large
+            large = self.form == "diagonal" and d >= DIRECTIONS_MIN_DIM
+            directions = default_count(d) if large else 0
         if int(directions) < 0:
             raise ValueError(f"directions must be >= 0, got {directions}")
         if directions and self.form != "diagonal":
@@ -237,10 +236,7 @@ class GeneratorSearch(AskTellOptimizer):
         self._sigma_path = np.zeros(d)
         self._tpa = TwoPointAdaptation(d, popsize) if self.step_size == "tpa" else None
         self._shape_path = np.zeros(d)  # (G6') in output units / sigma: A p_latent
-        k = self.n_directions
-        self._directions = np.zeros((k, d))
-        self._direction_strength = 1.0 / (d * 1.5 ** np.arange(k))
-        self._direction_rate = np.minimum(1.0, popsize / (d * 4.0 ** np.arange(k)))
+        self._directions = LearnedDirections(self.n_directions, d, popsize)
         weights = -rank_utilities(np.arange(popsize, dtype=float), "cma")
         mu_eff = self._mu_eff = 1.0 / (weights ** 2).sum()
         self._c_sigma = (mu_eff + 2) / (d + mu_eff + 5)
@@ -293,7 +289,7 @@ class GeneratorSearch(AskTellOptimizer):
         if self._restart_reason() is not None:
             self._restart() if self.restarts != "none" else self._reset_in_place()
         raw = self._rng.standard_normal((self.run.popsize, self.space.output_size))
-        latent = self._transform(raw)
+        latent = self._directions.stretch(raw)  # (L1); without directions the same array
         paired = self._tpa is not None and self._tpa.place(latent, self._to_latent)  # (T1)
         if paired:
             raw[:2] = latent[:2]
@@ -305,16 +301,6 @@ class GeneratorSearch(AskTellOptimizer):
             outputs[-1] = np.where(near, np.sign(mean), mean)
         evaluated = fold(outputs, self._bounded) if self.bounds == "fold" else outputs
         return self.space.decode(evaluated), (self.run.index, latent, outputs, near, paired, raw)
-
-    def _transform(self, raw: np.ndarray) -> np.ndarray:
-        """(L1): each learned direction p stretches the latents, ``y <- (1 - c) y + c p (p.y)``
-        (the identity without directions)."""
-        latent = raw.copy() if len(self._directions) else raw
-        for direction, strength in zip(self._directions, self._direction_strength, strict=True):
-            projection = latent @ direction
-            latent *= 1 - strength
-            latent += np.multiply.outer(strength * projection, direction)
-        return latent
 
     def _near_bounds(self) -> np.ndarray:
         """The coordinates the last row snaps onto (:func:`~ovlr_bbo.box_bounds.faces_near`;
@@ -354,14 +340,8 @@ class GeneratorSearch(AskTellOptimizer):
         cma_sum = ranked["cma"] @ latent  # sum_k w_k y_k: for (G6') and (by default) for (G7)
         mean_sum = cma_sum if mean_step is ranked["cma"] else mean_step @ latent
         path = self._update_shape_path(cma_sum)
-        if len(self._directions):  # (L2)
-            weighted = -ranked["cma"] @ raw
-            rate = self._direction_rate[:, None]
-            self._directions = (1 - rate) * self._directions + np.sqrt(
-                self._mu_eff * rate * (2 - rate)) * weighted
-            norms = np.linalg.norm(self._directions, axis=1, keepdims=True)
-            cap = math.sqrt(DIRECTION_NORM_CAP * self._directions.shape[1])
-            self._directions *= np.minimum(1.0, cap / np.maximum(norms, 1e-300))
+        if len(self._directions):
+            self._directions.learn(ranked["cma"], raw, self._mu_eff)  # (L2)
         mean = self.policy.mean.detach().numpy()  # the parameter's memory
         previous_mean = mean.copy() if self._tpa is not None else None
         eta_shape = self._eta_shape if self._shape_rates is None else self._shape_rates.rate
@@ -464,6 +444,16 @@ class GeneratorSearch(AskTellOptimizer):
             limit = self._limit + self.bound_margin * self._spreads() if self.bound_margin > 0 \
                 else self._limit
             np.copyto(mean, np.clip(mean, -limit, limit), where=self._bounded)
+
+    def _load_state(self, state: dict[str, Any]) -> None:
+        state = dict(state)
+        if isinstance(state.get("_directions"), np.ndarray):  # saved before ovlr_bbo.directions
+            directions = LearnedDirections(0, 0, 1)
+            directions.paths = state.pop("_directions")
+            directions.strength = state.pop("_direction_strength")
+            directions.rate = state.pop("_direction_rate")
+            state["_directions"] = directions
+        super()._load_state(state)
 
     def _recommend(self) -> np.ndarray | None:
         return None  # the best candidate seen (the base class's default)

@@ -298,18 +298,20 @@ def test_learned_directions_stretch_the_samples_along_the_descent():
     """LM-MA-ES's directions (L1)-(L2), asked for: on a linear function in d = 300 the first
     direction turns toward the descent within 15 generations (a random one's cosine is about
     0.06) and the samples spread along the descent twice as far as along a random direction;
-    by default there are none."""
+    by default LM-MA-ES's count from d = 300 on, none below."""
     d = 300
     gradient = np.random.default_rng(0).standard_normal(d)
     gradient /= np.linalg.norm(gradient)
     opt = GeneratorSearch(Box(dimension=d), seed=0, directions=4)
-    assert GeneratorSearch(Box(dimension=d)).n_directions == 0
+    assert GeneratorSearch(Box(dimension=d)).n_directions == 21  # LM-MA-ES's 4 + 3 ln d
+    assert GeneratorSearch(Box(dimension=d - 1)).n_directions == 0  # below DIRECTIONS_MIN_DIM
+    assert GeneratorSearch(Box(dimension=d), directions=0).n_directions == 0
     for _ in range(15):
         X = opt.ask()
         opt.tell(X, X @ gradient)
-    first = opt._directions[0] / np.linalg.norm(opt._directions[0])
+    first = opt._directions.paths[0] / np.linalg.norm(opt._directions.paths[0])
     assert first @ -gradient > 0.25
-    latent = opt._transform(np.random.default_rng(1).standard_normal((4000, d)))
+    latent = opt._directions.stretch(np.random.default_rng(1).standard_normal((4000, d)))
     other = np.random.default_rng(2).standard_normal(d)
     other /= np.linalg.norm(other)
     assert (latent @ gradient).std() > 2 * (latent @ other).std()

@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from ..directions import LearnedDirections
 from ..shape_rate import ShapeRateAdaptation
 from ..two_point import TwoPointAdaptation
 from .base import Ask, GeneratorAsk, KickAsk, MeanAsk, MoveAsk, SampleAsk, TrialAsk
@@ -130,4 +131,5 @@ _PLAIN_TYPES: dict[str, tuple[Any, Any]] = {
     "_Run": (lambda run: dict(vars(run)), _run_from),  # checkpoints from before restarts.py
     "TwoPointAdaptation": (lambda rule: dict(vars(rule)), _rule_from(TwoPointAdaptation)),
     "ShapeRateAdaptation": (lambda rule: dict(vars(rule)), _rule_from(ShapeRateAdaptation)),
+    "LearnedDirections": (lambda rule: dict(vars(rule)), _rule_from(LearnedDirections)),
 }
