@@ -133,7 +133,8 @@ class GeneratorSearch(AskTellOptimizer):
             (None: LM-MA-ES's ``4 + floor(3 ln d)`` from d = 300 on, ``DIRECTIONS_MIN_DIM``,
             else none; 0 turns them off). BBOB at d = 500, 100 d evaluations: with 22 the
             rotated ellipsoid f10 halves (2.1e5 against 4.3e5 on instance 1, pycma 2.2e5) and
-            f14 too; 66 us per evaluation at d = 1024 against pycma's 1,457 (``ovlr-bbo speed``);
+            f14 too; 66-76 us per evaluation at d = 1024 against pycma's 1,457-1,593
+            (``ovlr-bbo speed``, two runs);
             at d = 100 they cost more than they give (149 of 240 tuning pairs ahead of both
             peers with 4 against 176 without; BENCHMARKS.md 0.5, thirteenth and fourteenth
             sessions).
@@ -454,6 +455,11 @@ class GeneratorSearch(AskTellOptimizer):
             directions.rate = state.pop("_direction_rate")
             state["_directions"] = directions
         super()._load_state(state)
+
+    def _memo_from_state(self, state: Any) -> Any:
+        memo = super()._memo_from_state(state)
+        # an ask saved before the raw latents joined its record had none: they were the latents
+        return (*memo, memo[1]) if len(memo) == 5 else memo
 
     def _recommend(self) -> np.ndarray | None:
         return None  # the best candidate seen (the base class's default)

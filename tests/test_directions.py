@@ -75,3 +75,21 @@ def test_an_engine_with_directions_resumes_from_its_state_and_from_the_old_layou
     old = GeneratorSearch(box, seed=0, directions=3)
     old.load_state_dict(legacy)
     assert np.array_equal(old.ask(), expected)
+
+
+def test_an_ask_saved_without_its_raw_latents_is_still_told():
+    """Pending asks saved before the record held the raw latents (five fields) resume: without
+    directions the raw latents are the latents."""
+    from ovlr_bbo.generator_search import GeneratorSearch
+    from ovlr_bbo.spaces import Box
+
+    box = Box(-5, 5, dimension=6)
+    opt = GeneratorSearch(box, seed=4)
+    X = opt.ask()
+    state = opt.state_dict()
+    old = dict(state, pending=[[batch, rows, memo[:5]] for batch, rows, memo in state["pending"]])
+    resumed = GeneratorSearch(box, seed=0)
+    resumed.load_state_dict(old)
+    for o in (opt, resumed):
+        o.tell(X, (X ** 2).sum(1))
+    assert np.array_equal(opt.ask(), resumed.ask())

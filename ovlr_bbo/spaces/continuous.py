@@ -47,13 +47,12 @@ class Box(Space):
 
     def decode(self, outputs: np.ndarray) -> np.ndarray:
         u = np.asarray(outputs, dtype=float)
-        if self.bounded.all():  # in place on the clipped copy: the same numbers, less memory
-            x = np.clip(u, -1.0, 1.0)
-            x *= self._half
-            x += self._centre
-            return x
-        u = np.where(self.bounded, np.clip(u, -1.0, 1.0), u)
-        return self._centre + self._half * u
+        x = np.clip(u, -1.0, 1.0)
+        if not self.bounded.all():
+            x = np.where(self.bounded, x, u)
+        x *= self._half  # in place on the new array: the same numbers, fewer temporaries
+        x += self._centre
+        return x
 
     def encode(self, candidates: np.ndarray) -> np.ndarray:
         return (self.validate(candidates).astype(float) - self._centre) / self._half
