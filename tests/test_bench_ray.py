@@ -118,8 +118,11 @@ print(json.dumps(facts))
 
 
 #: Ray's client proxy starts a server process per client and gives up when that start is slow
-#: (a loaded machine): the child tries again, with a fresh output folder, up to this many times
+#: (a loaded machine), or when it reads the command line of a server process that already
+#: exited (psutil's ZombieProcess inside the proxy): the child tries again, with a fresh output
+#: folder, up to this many times
 CLIENT_START_ATTEMPTS = 3
+CLIENT_START_FAILURES = ("Starting Ray client server failed", "psutil.ZombieProcess")
 
 
 def _ray_child(config: Path, out: Path, address: str = "", port: str = "") -> dict:
@@ -129,7 +132,7 @@ def _ray_child(config: Path, out: Path, address: str = "", port: str = "") -> di
                                address, port],
                               capture_output=True, text=True, timeout=600,
                               env={**os.environ, "RAY_AUTH_MODE": "disabled"})
-        if done.returncode == 0 or "Starting Ray client server failed" not in done.stderr:
+        if done.returncode == 0 or not any(f in done.stderr for f in CLIENT_START_FAILURES):
             break
         time.sleep(5)
     assert done.returncode == 0, (
