@@ -4,6 +4,9 @@ mean's coordinates on a bound, every tenth of the budget. Used for BENCHMARKS.md
 
     python runs/experiments/large_d_trace.py 500 1 10000 step_size=csa
     python runs/experiments/large_d_trace.py 100 5 10000
+    python runs/experiments/large_d_trace.py 500 23 50000 instance=2 popsize=22
+
+(``instance=N``: that BBOB instance instead of 1; the other settings go to the engine.)
 """
 
 from __future__ import annotations
@@ -19,7 +22,8 @@ from ovlr_bbo.spaces import Box
 
 
 def main(d: int, fid: int, budget: int, options: dict) -> None:
-    problem = ioh.get_problem(fid, 1, d, ioh.ProblemClass.BBOB)
+    instance = int(options.pop("instance", 1))
+    problem = ioh.get_problem(fid, instance, d, ioh.ProblemClass.BBOB)
     opt = GeneratorSearch(Box(-5, 5, dimension=d), seed=0, **options)
     best, next_report = math.inf, budget // 10
     while opt.evaluations < budget:

@@ -19,7 +19,9 @@ is larger than the default, i.e. IPOP's restarts; the engine itself does this at
 the tenth session, (G7'), so these rows and the traceW ones were run on commit 8634ab5's
 engine), ``largefloorX`` (the shape rate's floor at X in those runs only), ``rankoneX`` (the
 rank-one path's rate times X; 0 switches it off), ``pathfollows`` (the rank-one rate times the
-adapted shape rate's factor, as learning-rate adaptation scales the whole covariance update).
+adapted shape rate's factor, as learning-rate adaptation scales the whole covariance update),
+``tracecma`` ((G7') and the creep stop's trace at CMA-ES's rank-mu rate c_mu(lambda, d) instead
+of the shape's rate; fifteenth session).
 The eleventh session's ``creep`` rows (pycma's tolupsigma, transposed) were run with commit
 16de553's version of this script on the engine before the rule; the engine now has it
 (``ovlr_bbo/restarts.py``), so ``default`` is that variant.
@@ -38,7 +40,7 @@ import numpy as np
 from ovlr_bbo import restarts
 from ovlr_bbo.baselines.cmaes import CMAES
 from ovlr_bbo.bench.config import parse_int_list
-from ovlr_bbo.generator_search import GeneratorSearch
+from ovlr_bbo.generator_search import GeneratorSearch, _c_mu
 from ovlr_bbo.shape_rate import ShapeRateAdaptation
 from ovlr_bbo.spaces import Box
 
@@ -61,12 +63,13 @@ class Variant(GeneratorSearch):
         self.trace_weight, self.trace_adapted = 0.0, "adapted" in tokens
         self.trace_large_only, self.large_floor = False, None
         self.path_follows = "pathfollows" in tokens
+        self.trace_cma = "tracecma" in tokens
         for token in tokens:
             if token.startswith("rankone"):
                 options["rank_one"] = float(token[7:])
             elif token.startswith("floor"):
                 options["shape_rate_options"] = {"floor": float(token[5:])}
-            elif token.startswith("trace"):
+            elif token.startswith("trace") and token != "tracecma":
                 self.trace_weight = float(token[5:])
             elif token.startswith("largefloor"):
                 self.large_floor = float(token[10:])
@@ -91,7 +94,13 @@ class Variant(GeneratorSearch):
             self._eta_path = eta_path
 
     def _adapt_sigma(self, weighted_sum, utilities, trace, flat, pair_keys=None):  # noqa: ANN001
-        super()._adapt_sigma(weighted_sum, utilities, trace, flat, pair_keys)
+        eta_shape = self._eta_shape
+        if self.trace_cma:  # (G7') and the creep stop take the trace at CMA-ES's c_mu
+            self._eta_shape = _c_mu(self.run.popsize, self.space.output_size)
+        try:
+            super()._adapt_sigma(weighted_sum, utilities, trace, flat, pair_keys)
+        finally:
+            self._eta_shape = eta_shape
         large = self.run.popsize > self.default_popsize
         if self.trace_weight and self.step_size == "csa" and not flat and (
                 large or not self.trace_large_only):

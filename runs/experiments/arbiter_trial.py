@@ -1,0 +1,143 @@
+"""Used for BENCHMARKS.md section 0.7 (fifteenth session, 2026-12-08): a trial part, not in the
+library, that hands an ask to an OVLR batch whenever the batches' recent gain per evaluation
+(how much they lowered the elite's loss, over an exponential window of ``window * n`` of their
+own evaluations) beats the local parts' (the polish and the escape part's kicks), once the local
+parts have spent ``n`` evaluations. Run on top of the default parts, as a user adds a part:
+
+    python runs/experiments/arbiter_trial.py binpacking uniform 500 100-104 0-0 "" "{}"
+    python runs/experiments/arbiter_trial.py binpacking triplet 60 100-119 0-1 "" "{}"
+    python runs/experiments/arbiter_trial.py pbo 100-129 "" "{}" "{'window': 3}"
+
+Each variant is "" (the default) or the trial part's settings as a Python dict. Binpacking:
+family, items, generator seeds (tuning ones), optimizer seeds; 10,000 evaluations, keys:fill,
+runs at the optimum (triplets) or at L2 (uniform). PBO: the seed's five problems, instance 2,
+n = 32, 512 evaluations, one ask outstanding, runs that found the optimum (as
+``ovlr-bbo parallel``).
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+import sys
+import time
+from typing import Any
+
+import ioh
+import numpy as np
+
+from ovlr_bbo.bench.parallel import PROBLEMS, run_with_outstanding
+from ovlr_bbo.optimizers import make_optimizer
+from ovlr_bbo.parts.base import MeanAsk, Part, SampleAsk
+from ovlr_bbo.problems.binpacking import triplet_instance, uniform_instance
+from ovlr_bbo.problems.binpacking_ioh import binpacking
+from ovlr_bbo.spaces import Binary
+
+DEFAULT = ["mean_first", "gradient", "elitist", "guided", "polish", "escape"]
+
+
+class Arbiter(Part):
+    """Asks go to OVLR batches while their gain per evaluation beats the local parts'."""
+
+    name = "arbiter"
+    ask_order = 0.5  # before the polish and the escape part
+
+    def __init__(self, window: float = 10.0, share: float = 0.0) -> None:
+        self.window, self.share = float(window), float(share)
+        self.credit = 0.0  # with ``share``: that fraction of the asks goes to batches instead
+        self.gain = {"batch": 0.0, "local": 0.0}
+        self.spent = {"batch": 0.0, "local": 0.0}
+        self.local_evaluations = 0
+        self.before = math.inf
+
+    def _rate(self, source: str) -> float:
+        return self.gain[source] / self.spent[source] if self.spent[source] > 0 else 0.0
+
+    def propose(self, ovlr: Any) -> Any:
+        if ovlr.elite.output is None or self.local_evaluations < ovlr.space.output_size:
+            return None
+        if self.share:
+            self.credit += self.share
+            if self.credit < 1:
+                return None
+            self.credit -= 1
+        elif self._rate("batch") <= self._rate("local"):
+            return None
+        return next(p for p in ovlr.parts if p.name == "gradient").propose(ovlr)
+
+    def observe(self, ovlr: Any, ask: Any, losses: np.ndarray, usable: np.ndarray,
+                outcome: Any) -> None:
+        source = "batch" if isinstance(ask, SampleAsk | MeanAsk) else "local"
+        spent = int(np.count_nonzero(~np.isnan(losses)))
+        after = ovlr.elite.loss
+        gain = self.before - after if math.isfinite(self.before) and after < self.before else 0.0
+        self.before = after
+        keep = (1 - 1 / (self.window * ovlr.space.output_size)) ** spent
+        self.gain[source] = keep * self.gain[source] + gain
+        self.spent[source] = keep * self.spent[source] + spent
+        if source == "local":
+            self.local_evaluations += spent
+
+
+def parts(variant: str) -> list[Any]:
+    return DEFAULT if not variant else [Arbiter(**ast.literal_eval(variant)), *DEFAULT]
+
+
+def span(text: str) -> range:
+    low, high = map(int, text.split("-"))
+    return range(low, high + 1)
+
+
+def binpacking_row(family: str, items: int, instances: range, seeds: range,
+                   variant: str) -> str:
+    make = {"triplet": triplet_instance, "uniform": uniform_instance}[family]
+    gaps, used, start = [], [], time.time()
+    for generator_seed in instances:
+        instance = make(items, generator_seed)
+        problem = binpacking(instance, "keys", "fill").problem
+        space = binpacking(instance, "keys", "fill").space
+        for seed in seeds:
+            optimizer = make_optimizer("ovlr", space, seed=seed, budget=10_000,
+                                       parts=parts(variant))
+            best, spent = math.inf, 0
+            while spent < 10_000 and best >= instance.lower_bound + 1:
+                candidates = optimizer.ask()
+                losses = problem.objective(np.clip(candidates, 0, 1))
+                n = min(len(losses), 10_000 - spent)
+                best, spent = min(best, float(losses[:n].min())), spent + n
+                if n == len(losses):  # the batch that crosses the budget is not told
+                    optimizer.tell(candidates, losses)
+            gaps.append(math.floor(best) - instance.lower_bound)
+            used.append(spent)
+    gap = np.array(gaps)
+    return (f"{family}{items} {variant or 'default'}: mean gap {gap.mean():.2f}, "
+            f"{np.sum(gap == 0)}/{gap.size} at the optimum, {np.mean(used):.0f} evaluations, "
+            f"{time.time() - start:.0f} s")
+
+
+def pbo_row(seeds: range, variant: str) -> str:
+    solved = []
+    for fid in PROBLEMS:
+        count = 0
+        for seed in seeds:
+            problem = ioh.get_problem(fid, 2, 32, ioh.ProblemClass.PBO)
+            optimizer = make_optimizer("ovlr", Binary(32), seed=seed, maximize=True, budget=512,
+                                       parts=parts(variant))
+            run_with_outstanding(optimizer, problem, 512, 1)
+            count += int(problem.state.optimum_found)
+        solved.append(count)
+    return f"pbo {variant or 'default'}: {dict(zip(PROBLEMS, solved, strict=True))} {sum(solved)}"
+
+
+def main(argv: list[str]) -> None:
+    if argv[0] == "binpacking":
+        family, items, instances, seeds = argv[1], int(argv[2]), span(argv[3]), span(argv[4])
+        for variant in argv[5:]:
+            print(binpacking_row(family, items, instances, seeds, variant), flush=True)
+    else:
+        for variant in argv[2:]:
+            print(pbo_row(span(argv[1]), variant), flush=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
