@@ -6,13 +6,15 @@ parts have spent ``n`` evaluations. Run on top of the default parts, as a user a
 
     python runs/experiments/arbiter_trial.py binpacking uniform 500 100-104 0-0 "" "{}"
     python runs/experiments/arbiter_trial.py binpacking triplet 60 100-119 0-1 "" "{}"
-    python runs/experiments/arbiter_trial.py pbo 100-129 "" "{}" "{'window': 3}"
+    python runs/experiments/arbiter_trial.py pbo 100-129 1 "" "{}" "{'window': 3}"
+    python runs/experiments/arbiter_trial.py pbo 100-129 8 "" "{'share': 0.1}"
 
-Each variant is "" (the default) or the trial part's settings as a Python dict. Binpacking:
+Each variant is "" (the default) or the trial part's settings as a Python dict
+(``share``: that fraction of the asks goes to OVLR batches, whatever the rates). Binpacking:
 family, items, generator seeds (tuning ones), optimizer seeds; 10,000 evaluations, keys:fill,
 runs at the optimum (triplets) or at L2 (uniform). PBO: the seed's five problems, instance 2,
-n = 32, 512 evaluations, one ask outstanding, runs that found the optimum (as
-``ovlr-bbo parallel``).
+n = 32, 512 evaluations, k asks outstanding (the third argument), runs that found the optimum
+(as ``ovlr-bbo parallel``).
 """
 
 from __future__ import annotations
@@ -115,7 +117,7 @@ def binpacking_row(family: str, items: int, instances: range, seeds: range,
             f"{time.time() - start:.0f} s")
 
 
-def pbo_row(seeds: range, variant: str) -> str:
+def pbo_row(seeds: range, outstanding: int, variant: str) -> str:
     solved = []
     for fid in PROBLEMS:
         count = 0
@@ -123,10 +125,11 @@ def pbo_row(seeds: range, variant: str) -> str:
             problem = ioh.get_problem(fid, 2, 32, ioh.ProblemClass.PBO)
             optimizer = make_optimizer("ovlr", Binary(32), seed=seed, maximize=True, budget=512,
                                        parts=parts(variant))
-            run_with_outstanding(optimizer, problem, 512, 1)
+            run_with_outstanding(optimizer, problem, 512, outstanding)
             count += int(problem.state.optimum_found)
         solved.append(count)
-    return f"pbo {variant or 'default'}: {dict(zip(PROBLEMS, solved, strict=True))} {sum(solved)}"
+    return (f"pbo k = {outstanding} {variant or 'default'}: "
+            f"{dict(zip(PROBLEMS, solved, strict=True))} {sum(solved)}")
 
 
 def main(argv: list[str]) -> None:
@@ -135,8 +138,8 @@ def main(argv: list[str]) -> None:
         for variant in argv[5:]:
             print(binpacking_row(family, items, instances, seeds, variant), flush=True)
     else:
-        for variant in argv[2:]:
-            print(pbo_row(span(argv[1]), variant), flush=True)
+        for variant in argv[3:]:
+            print(pbo_row(span(argv[1]), int(argv[2]), variant), flush=True)
 
 
 if __name__ == "__main__":
