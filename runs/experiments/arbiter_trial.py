@@ -96,8 +96,8 @@ def binpacking_row(family: str, items: int, instances: range, seeds: range,
     gaps, used, start = [], [], time.time()
     for generator_seed in instances:
         instance = make(items, generator_seed)
-        problem = binpacking(instance, "keys", "fill").problem
-        space = binpacking(instance, "keys", "fill").space
+        packing = binpacking(instance, "keys", "fill")
+        problem, space = packing.problem, packing.space
         for seed in seeds:
             optimizer = make_optimizer("ovlr", space, seed=seed, budget=10_000,
                                        parts=parts(variant))
