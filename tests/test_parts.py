@@ -85,6 +85,30 @@ def test_polish_starts_after_patience_and_asks_single_moves():
         no_polish.tell(X, np.zeros(len(X)))
 
 
+def _asked_sizes(opt, asks):
+    sizes = []
+    for _ in range(asks):
+        X = opt.ask()
+        sizes.append(len(X))
+        opt.tell(X, np.zeros(len(X)))  # a flat objective: nothing ever improves
+    return sizes
+
+
+def test_no_polish_where_a_sweep_holds_more_moves_than_max_moves():
+    # orderings of 201 items have 20,100 swaps, of 200 items 19,900 (MAX_SWEEP_MOVES: 20,000)
+    large = OVLR(spaces.Permutation(201), seed=0)
+    # the mean first, then OVLR batches only: the polish never starts
+    assert 1 not in _asked_sizes(large, 8)[1:]
+    assert not _polish(large).polishing
+    assert 1 in _asked_sizes(OVLR(spaces.Permutation(200), seed=0), 8)[1:]
+    unbounded = OVLR(spaces.Permutation(201), seed=0, parts=[
+        "mean_first", "gradient", "elitist", "guided", {"name": "polish", "max_moves": None}])
+    assert 1 in _asked_sizes(unbounded, 8)[1:]
+    bounded = OVLR(spaces.Binary(8), seed=0, parts=[
+        "gradient", "elitist", "guided", {"name": "polish", "max_moves": 7}])
+    assert _asked_sizes(bounded, 6) == [4] * 6  # 8 flips, more than 7
+
+
 COMPASS = ["mean_first", "gradient", "elitist", "guided", "polish"]  # not the box default
 
 
@@ -226,6 +250,8 @@ def test_part_configuration_errors_say_what_to_do():
         make_parts([{"name": "polish", "patience": 2, "colour": "red"}])
     with pytest.raises(ValueError, match="patience"):
         make_parts([{"name": "polish", "patience": 1.5}, "gradient"])
+    with pytest.raises(ValueError, match="max_moves"):
+        make_parts([{"name": "polish", "max_moves": 0}, "gradient"])
     parts = make_parts([{"name": "gradient", "learn": False}, {"name": "polish", "tabu": False}])
     assert isinstance(parts[0], GradientStep) and not parts[0].learn and not parts[1].tabu
 

@@ -27,13 +27,15 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import torch
 
+from .polish import MAX_SWEEP_MOVES
+
 if TYPE_CHECKING:
     from ..ovlr import OVLR
 
 __all__ = ["PairSweep", "MAX_PAIRS"]
 
-#: the most pairs a sweep holds (bit strings up to 200 bits)
-MAX_PAIRS = 20_000
+#: the most pairs a sweep holds (bit strings up to 200 bits): the polish's bound on a sweep
+MAX_PAIRS = MAX_SWEEP_MOVES
 
 
 def pair_count(moves: np.ndarray) -> int:

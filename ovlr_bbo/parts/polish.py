@@ -14,6 +14,11 @@ not walk back and forth on a plateau; when every move is tabu the list is cleare
   opportunistic compass search); a whole sweep without acceptance halves the step
   (:class:`StepControl`), which on position outputs also halves sigma.
 - A sweep that accepts nothing ends the polish; OVLR steps resume.
+- Spaces with more single moves than ``max_moves`` (:data:`MAX_SWEEP_MOVES`, the bound the pair
+  sweeps have too) get no polish: a sweep there costs more than a run's budget, so it never ends
+  and never hands an ask back, and its walk of ties and tiny improvements takes every evaluation
+  (orderings of 500 items: 124,750 swaps, of which a run of 10,000 evaluations tries one in
+  twelve). OVLR's own steps, which move every output at once, do the work there.
 
 Several asks may be outstanding (a pool of workers): every ask during a sweep gets the sweep's next
 move; OVLR batches still out count towards ``patience``, so the sweep starts without waiting for
@@ -38,6 +43,9 @@ __all__ = ["Polish"]
 
 #: a streak of this many rejected moves adds one move per ask (up to popsize)
 REJECTIONS_PER_EXTRA_MOVE = 8
+#: the most single moves a space may have for the polish to sweep them (bit strings up to 20,000
+#: bits, orderings up to 200 items); the pair sweeps' bound (:data:`.pairs.MAX_PAIRS`) too
+MAX_SWEEP_MOVES = 20_000
 
 
 def _move_ids(moves: np.ndarray) -> np.ndarray:
@@ -51,10 +59,16 @@ class Polish(Part):
     name = "polish"
     ask_order = 1
 
-    def __init__(self, patience: int = 2, tabu: bool = True) -> None:
+    def __init__(self, patience: int = 2, tabu: bool = True,
+                 max_moves: int | None = MAX_SWEEP_MOVES) -> None:
         if isinstance(patience, bool) or int(patience) != patience or patience < 0:
             raise ValueError(f"patience must be a whole number >= 0 of OVLR steps, got {patience}")
+        if max_moves is not None and (isinstance(max_moves, bool) or int(max_moves) != max_moves
+                                      or max_moves < 1):
+            raise ValueError("max_moves must be a whole number >= 1 of single moves (or None: "
+                             f"sweep spaces of any size), got {max_moves}")
         self.patience, self.tabu = int(patience), bool(tabu)
+        self.max_moves = None if max_moves is None else int(max_moves)
         self.sweep: np.ndarray = NO_MOVES
         self.sweep_id = 0
         self.in_flight = 0
@@ -170,7 +184,12 @@ class Polish(Part):
         if self.polishing or ovlr.elite.output is None:
             return False
         out = ovlr.pending_samples() if ovlr_batches_out is None else ovlr_batches_out
-        return self.stalled + out >= self.patience and len(self._moves(ovlr)) > 0
+        return self.stalled + out >= self.patience and self.sweepable(ovlr)
+
+    def sweepable(self, ovlr: OVLR) -> bool:
+        """Whether the elite has single moves and at most ``max_moves`` of them."""
+        count = len(self._moves(ovlr))
+        return count > 0 and (self.max_moves is None or count <= self.max_moves)
 
     def _after_move(self, ovlr: OVLR, ask: MoveAsk, losses: np.ndarray,
                     outcome: Outcome) -> None:
@@ -228,7 +247,7 @@ class Polish(Part):
 
     # ------------------------------------------------------------------ state
     def state_dict(self) -> dict[str, Any]:
-        return {"patience": self.patience, "tabu": self.tabu,
+        return {"patience": self.patience, "tabu": self.tabu, "max_moves": self.max_moves,
                 "sweep": torch.from_numpy(np.array(self.sweep, dtype=np.int64)),
                 "sweep_id": self.sweep_id, "in_flight": self.in_flight,
                 "accepted": self.accepted, "stalled": self.stalled,
@@ -242,6 +261,8 @@ class Polish(Part):
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         self.patience, self.tabu = int(state["patience"]), bool(state["tabu"])
+        # checkpoints from before the bound swept every space
+        self.max_moves = state.get("max_moves")
         self.sweep = state["sweep"].numpy().astype(np.int64).reshape(-1, 2)
         self.sweep_id, self.in_flight = int(state["sweep_id"]), int(state["in_flight"])
         self.accepted, self.stalled = bool(state["accepted"]), int(state["stalled"])
