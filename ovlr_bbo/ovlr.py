@@ -79,8 +79,9 @@ class OVLR(AskTellOptimizer):
         noise: ``"gaussian"``, ``"laplace"`` or ``"rademacher"``.
         antithetic: mirror each noise draw (E2).
         output_bound: confidence outputs (logits, keys) stay within ``+-output_bound * sigma``
-            (the vector policy is clamped, a network's outputs squashed with tanh); positions
-            are never bounded. None for no bound.
+            (the vector policy is clamped, a network's outputs squashed with tanh), so that the
+            noise keeps changing them; positions, and the keys of orderings of more than 200
+            items, are never bounded (``space.bounded_outputs()``). None for no bound.
         parts: the parts (:mod:`ovlr_bbo.parts`): names, ``{"name": ..., settings}`` or
             :class:`~ovlr_bbo.parts.Part` objects; None for the default of the space
             (:func:`ovlr_bbo.parts.default_parts`: ``("mean_first", "generator")`` on a box,
@@ -135,9 +136,11 @@ class OVLR(AskTellOptimizer):
         positions = space.position_outputs()
         self.has_positions = bool(positions.any())
         self.sign_outputs = space.sign_outputs()
-        self._confidences = torch.as_tensor(~positions, device=self.device).reshape(
+        bounded = space.bounded_outputs()
+        self._bounded = torch.as_tensor(bounded, device=self.device).reshape(
             space.output_shape)
-        self._all_confidences = not self.has_positions
+        self._all_bounded = bool(bounded.all())
+        self._any_bounded = bool(bounded.any())
         self._ask_parts = sorted(self.parts, key=lambda p: getattr(p, "ask_order", 1))
         for part in self.parts:
             part.attach(self)
@@ -169,11 +172,11 @@ class OVLR(AskTellOptimizer):
     def policy_outputs(self, latent: torch.Tensor) -> torch.Tensor:
         """The policy's outputs; a network's confidence outputs squashed into the bound."""
         outputs = self.policy(latent)
-        if self.output_bound is not None and not self._vector:
+        if self.output_bound is not None and self._any_bounded and not self._vector:
             bound = self.output_bound * self.control.sigma
             squashed = bound * torch.tanh(outputs / bound)
-            outputs = squashed if self._all_confidences else torch.where(
-                self._confidences, squashed, outputs)
+            outputs = squashed if self._all_bounded else torch.where(
+                self._bounded, squashed, outputs)
         return outputs
 
     def latent(self, n: int) -> torch.Tensor:
@@ -228,23 +231,24 @@ class OVLR(AskTellOptimizer):
             self._offset.add_(self._unsquash(target) - self._unsquash(current))
 
     def _unsquash(self, outputs: torch.Tensor) -> torch.Tensor:
-        if self.output_bound is None:
+        if self.output_bound is None or not self._any_bounded:
             return outputs
         bound = self.output_bound * self.control.sigma
         inner = bound * torch.atanh((outputs / bound).clamp(-1 + 1e-6, 1 - 1e-6))
-        return inner if self._all_confidences else torch.where(self._confidences, inner, outputs)
+        return inner if self._all_bounded else torch.where(self._bounded, inner, outputs)
 
     def clamp(self) -> None:
         """Keep the vector policy's confidence outputs within ``+-output_bound * sigma``."""
         output = self._offset
-        if not self._vector or output is None or self.output_bound is None:
+        if not self._vector or output is None or self.output_bound is None \
+                or not self._any_bounded:
             return
         bound = self.output_bound * self.control.sigma
         with torch.no_grad():
-            if self._all_confidences:
+            if self._all_bounded:
                 output.clamp_(-bound, bound)
             else:
-                output.copy_(torch.where(self._confidences, output.clamp(-bound, bound), output))
+                output.copy_(torch.where(self._bounded, output.clamp(-bound, bound), output))
 
     # ------------------------------------------------------------------ ask / tell
     def _ask(self) -> tuple[np.ndarray, Ask]:

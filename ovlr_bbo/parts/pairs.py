@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import torch
 
-from .polish import MAX_SWEEP_MOVES
+from ..spaces.base import MAX_SWEEP_MOVES
 
 if TYPE_CHECKING:
     from ..ovlr import OVLR

@@ -14,11 +14,13 @@ not walk back and forth on a plateau; when every move is tabu the list is cleare
   opportunistic compass search); a whole sweep without acceptance halves the step
   (:class:`StepControl`), which on position outputs also halves sigma.
 - A sweep that accepts nothing ends the polish; OVLR steps resume.
-- Spaces with more single moves than ``max_moves`` (:data:`MAX_SWEEP_MOVES`, the bound the pair
-  sweeps have too) get no polish: a sweep there costs more than a run's budget, so it never ends
-  and never hands an ask back, and its walk of ties and tiny improvements takes every evaluation
-  (orderings of 500 items: 124,750 swaps, of which a run of 10,000 evaluations tries one in
-  twelve). OVLR's own steps, which move every output at once, do the work there.
+- Spaces with more single moves than ``max_moves`` (by default
+  :data:`~ovlr_bbo.spaces.base.MAX_SWEEP_MOVES`, the pair sweeps' bound too) get no polish: a
+  sweep there costs more than a run's budget, so it never ends and never hands an ask back, and
+  its walk of ties and tiny improvements takes every evaluation (orderings of 500 items: 124,750
+  swaps, of which a run of 10,000 evaluations tries one in twelve). OVLR's own steps, which move
+  every output at once, do the work there (and the keys of such orderings are not bounded:
+  :func:`~ovlr_bbo.spaces.base.ordering_keys_bounded`).
 
 Several asks may be outstanding (a pool of workers): every ask during a sweep gets the sweep's next
 move; OVLR batches still out count towards ``patience``, so the sweep starts without waiting for
@@ -33,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import torch
 
-from ..spaces.base import NO_MOVES
+from ..spaces.base import MAX_SWEEP_MOVES, NO_MOVES
 from .base import Ask, MoveAsk, Outcome, Part, SampleAsk
 
 if TYPE_CHECKING:
@@ -43,9 +45,6 @@ __all__ = ["Polish"]
 
 #: a streak of this many rejected moves adds one move per ask (up to popsize)
 REJECTIONS_PER_EXTRA_MOVE = 8
-#: the most single moves a space may have for the polish to sweep them (bit strings up to 20,000
-#: bits, orderings up to 200 items); the pair sweeps' bound (:data:`.pairs.MAX_PAIRS`) too
-MAX_SWEEP_MOVES = 20_000
 
 
 def _move_ids(moves: np.ndarray) -> np.ndarray:

@@ -13,7 +13,9 @@ optimizer dispatches on space types:
   keys, one coordinate one step...), as rows ``(coordinate, argument)`` of an int array;
 - :meth:`Space.position_outputs`: which outputs are *positions* (coordinates of a point, moved by
   steps that shrink as a search converges) and which are *confidences* (logits or keys whose sign,
-  order or argmax decides, and whose magnitude is how sure the policy is; those are bounded);
+  order or argmax decides, and whose magnitude is how sure the policy is);
+- :meth:`Space.bounded_outputs`: the confidences OVLR keeps within a bound, so that its noise
+  keeps changing them (all of them but the keys of orderings too large to sweep);
 - :meth:`Space.sign_outputs` / :meth:`Space.flip_output`: outputs whose sign alone decides (bits),
   and the output each move flips;
 - :meth:`Space.value_range` and :meth:`Space.relaxation_bounds`: the discrete and the continuous
@@ -30,10 +32,28 @@ from abc import ABC, abstractmethod
 
 import numpy as np
 
-__all__ = ["Space", "as_count", "as_bounds", "NO_MOVES"]
+__all__ = ["Space", "as_count", "as_bounds", "NO_MOVES", "MAX_SWEEP_MOVES",
+           "ordering_keys_bounded"]
 
 #: the empty move set
 NO_MOVES = np.empty((0, 2), dtype=np.int64)
+#: the most single moves around one point worth sweeping: a sweep of more costs more than a run's
+#: budget (bit strings up to 20,000 bits, orderings up to 200 items: 19,900 swaps)
+MAX_SWEEP_MOVES = 20_000
+
+
+def ordering_keys_bounded(items: int) -> bool:
+    """Whether the keys of an ordering of ``items`` are bounded outputs (see
+    :meth:`Space.bounded_outputs`): those of orderings small enough to sweep (at most
+    :data:`MAX_SWEEP_MOVES` swaps, 200 items).
+
+    Keys held within ``+-B`` lie ``2 B / n`` apart on average, so output noise ``sigma`` moves each
+    item about ``n sigma / (2 B)`` places. Beside a polish that sweeps single swaps, such wide
+    samples are the other scale of search; a larger ordering gets no polish, OVLR's own samples
+    are its only search, and its keys must be free to spread apart for those samples to become
+    local (500 and 1,000 uniform bin-packing items: BENCHMARKS.md section 0.7).
+    """
+    return items * (items - 1) // 2 <= MAX_SWEEP_MOVES
 
 
 def as_count(value, name: str, minimum: int = 1) -> int:
@@ -150,6 +170,11 @@ class Space(ABC):
     def sign_outputs(self) -> np.ndarray:
         """Boolean mask over the flat output: True where only the sign decides (bits)."""
         return np.zeros(self.output_size, dtype=bool)
+
+    def bounded_outputs(self) -> np.ndarray:
+        """Boolean mask over the flat output: the confidences OVLR keeps within
+        ``+-output_bound * sigma`` (by default every output that is not a position)."""
+        return ~self.position_outputs()
 
     def flip_output(self, moves: np.ndarray) -> np.ndarray:
         """The flat output whose sign each move flips, -1 for moves that are not sign flips."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import NO_MOVES, Space, as_bounds
+from .base import NO_MOVES, Space, as_bounds, ordering_keys_bounded
 
 __all__ = ["Box", "RandomKeys"]
 
@@ -88,8 +88,9 @@ class RandomKeys(Box):
 
     Outputs are squashed by the logistic function, which is strictly increasing: every output
     keeps its full order in the decoded keys (clipping, as :class:`Box` does, would turn the
-    outputs beyond the bounds into ties). Outputs are confidences (only their order matters);
-    a single move swaps two unequal keys.
+    outputs beyond the bounds into ties). Outputs are confidences (only their order matters),
+    bounded up to 200 keys (:func:`~.base.ordering_keys_bounded`); a single move swaps two
+    unequal keys.
     """
 
     relative_moves = False
@@ -122,6 +123,9 @@ class RandomKeys(Box):
 
     def position_outputs(self) -> np.ndarray:
         return np.zeros(self.output_size, dtype=bool)
+
+    def bounded_outputs(self) -> np.ndarray:
+        return np.full(self.output_size, ordering_keys_bounded(self.dimension))
 
     def as_box(self) -> Box | None:
         return None  # keys are confidences, not positions

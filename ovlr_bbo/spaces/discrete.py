@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .base import NO_MOVES, Space, as_bounds, as_count
+from .base import NO_MOVES, Space, as_bounds, as_count, ordering_keys_bounded
 
 __all__ = ["Binary", "Integer", "Categorical", "Permutation"]
 
@@ -190,8 +190,9 @@ class Categorical(_Confidences):
 
 
 class Permutation(_Confidences):
-    """Orderings of ``0 .. n-1`` by random keys: the candidate is the argsort of the output. A
-    single move swaps two positions."""
+    """Orderings of ``0 .. n-1`` by random keys: the candidate is the argsort of the output (keys
+    bounded up to 200 items, :func:`~.base.ordering_keys_bounded`). A single move swaps two
+    positions."""
 
     def __init__(self, n: int):
         self.dimension = as_count(n, "Permutation n (number of items)")
@@ -219,6 +220,9 @@ class Permutation(_Confidences):
 
     def moves(self, output: np.ndarray) -> np.ndarray:
         return self._moves
+
+    def bounded_outputs(self) -> np.ndarray:
+        return np.full(self.output_size, ordering_keys_bounded(self.dimension))
 
     def _moved(self, candidate: np.ndarray, move: tuple[int, int]) -> np.ndarray:
         candidate[[move[0], move[1]]] = candidate[[move[1], move[0]]]

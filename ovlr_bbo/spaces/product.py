@@ -92,6 +92,9 @@ class ProductSpace(Space):
     def sign_outputs(self) -> np.ndarray:
         return np.concatenate([part.sign_outputs() for part in self.parts])
 
+    def bounded_outputs(self) -> np.ndarray:
+        return np.concatenate([part.bounded_outputs() for part in self.parts])
+
     def flip_output(self, moves: np.ndarray) -> np.ndarray:
         moves = np.asarray(moves, dtype=np.int64)
         flipped = np.full(len(moves), -1, dtype=np.int64)
