@@ -1,5 +1,6 @@
 import numpy as np
 import pytest
+import torch
 
 from ovlr_bbo import spaces
 
@@ -75,3 +76,28 @@ def test_random_keys_keep_the_order_of_any_outputs():
     keys = spaces.RandomKeys(5).decode(outputs)
     assert ((keys > 0) & (keys < 1)).all()
     np.testing.assert_array_equal(np.argsort(keys), np.argsort(outputs))
+
+
+def test_bounded_outputs_are_the_confidences_but_the_keys_of_large_orderings():
+    # orderings up to 200 items (19,900 swaps) are swept by the polish and keep bounded keys
+    for ordering in (spaces.RandomKeys, spaces.Permutation):
+        assert ordering(200).bounded_outputs().all()
+        assert not ordering(201).bounded_outputs().any()
+    assert spaces.Binary(4).bounded_outputs().all()
+    assert spaces.Categorical(2, 3).bounded_outputs().all()
+    assert not spaces.Box(-1, 1, dimension=3).bounded_outputs().any()
+    mixed = spaces.ProductSpace([spaces.Box(-1, 1, dimension=2), spaces.Binary(2),
+                                 spaces.RandomKeys(300)])
+    assert mixed.bounded_outputs().tolist() == [False, False, True, True] + [False] * 300
+
+
+def test_ovlr_clamps_only_the_bounded_outputs():
+    from ovlr_bbo import OVLR
+
+    for n, bounded in ((200, True), (201, False)):
+        opt = OVLR(spaces.RandomKeys(n), seed=0)
+        with torch.no_grad():
+            opt.policy.offset.copy_(torch.linspace(-10, 10, n))
+        opt.clamp()
+        largest = float(opt.policy.offset.abs().max())
+        assert largest == (pytest.approx(2.5) if bounded else pytest.approx(10.0))
