@@ -187,7 +187,7 @@ class Polish(Part):
 
     def sweepable(self, ovlr: OVLR) -> bool:
         """Whether the elite has single moves and at most ``max_moves`` of them."""
-        count = len(self._moves(ovlr))
+        count = ovlr.space.move_count(ovlr.elite.require_output())
         return count > 0 and (self.max_moves is None or count <= self.max_moves)
 
     def _after_move(self, ovlr: OVLR, ask: MoveAsk, losses: np.ndarray,

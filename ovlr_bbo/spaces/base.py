@@ -151,6 +151,11 @@ class Space(ABC):
         """The single moves around the candidate ``output`` decodes to: rows ``(coordinate,
         argument)`` of an int array (coordinates index the candidate, arguments are >= -1)."""
 
+    def move_count(self, output: np.ndarray) -> int:
+        """How many single moves :meth:`moves` gives at ``output`` (spaces whose moves are costly
+        to list count them without listing)."""
+        return len(self.moves(output))
+
     @abstractmethod
     def apply_move(self, output: np.ndarray, move: tuple[int, int], step: float) -> np.ndarray:
         """An output that decodes to the candidate of ``output`` changed by ``move``; ``step`` is

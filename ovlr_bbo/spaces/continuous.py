@@ -116,6 +116,12 @@ class RandomKeys(Box):
         keys = np.asarray(output)
         return self._pairs[keys[self._pairs[:, 0]] != keys[self._pairs[:, 1]]]  # equal: no-op
 
+    def move_count(self, output: np.ndarray) -> int:
+        if self.dimension < 2:
+            return 0
+        _, tied = np.unique(np.asarray(output), return_counts=True)
+        return len(self._pairs) - int((tied * (tied - 1) // 2).sum())
+
     def apply_move(self, output: np.ndarray, move: tuple[int, int], step: float) -> np.ndarray:
         moved = np.array(output, dtype=float)
         moved[[move[0], move[1]]] = moved[[move[1], move[0]]]
