@@ -103,11 +103,14 @@ def test_ovlr_clamps_only_the_bounded_outputs():
         assert largest == (pytest.approx(2.5) if bounded else pytest.approx(10.0))
 
 
-@pytest.mark.parametrize("space", ALL_SPACES, ids=repr)
+@pytest.mark.parametrize("space", [*ALL_SPACES, spaces.ProductSpace(
+    [spaces.Binary(2), spaces.RandomKeys(4), spaces.Categorical(2, 3)])], ids=repr)
 def test_move_count_counts_the_moves(space):
     rng = np.random.default_rng(1)
     outputs = [space.initial_output(), space.encode(space.sample(rng, 1))[0]]
     if isinstance(space, spaces.RandomKeys):  # tied keys give no swap
         outputs.append(np.array([0.5, -1.0, 0.5, 0.5]))
+    if isinstance(space, spaces.ProductSpace):
+        outputs.append(np.concatenate([[1.0, -1.0], [0.5, -1.0, 0.5, 0.5], np.zeros(6)]))
     for output in outputs:
         assert space.move_count(output) == len(space.moves(output))

@@ -77,6 +77,10 @@ class ProductSpace(Space):
             chunks.append(part_moves)
         return np.concatenate(chunks, axis=0)
 
+    def move_count(self, output: np.ndarray) -> int:
+        return sum(part.move_count(self.part_outputs(output, k)[0])
+                   for k, part in enumerate(self.parts))
+
     def apply_move(self, output: np.ndarray, move: tuple[int, int], step: float) -> np.ndarray:
         k = self._locate(move[0])
         local = (int(move[0] - self._coordinate_starts[k]), int(move[1]))
