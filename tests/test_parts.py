@@ -109,6 +109,17 @@ def test_no_polish_where_a_sweep_holds_more_moves_than_max_moves():
     assert _asked_sizes(bounded, 6) == [4] * 6  # 8 flips, more than 7
 
 
+def test_max_moves_survives_the_state_round_trip_and_old_checkpoints_sweep_any_size():
+    polish = Polish(max_moves=50)
+    state = polish.state_dict()
+    restored = Polish()
+    restored.load_state_dict(state)
+    assert restored.max_moves == 50
+    del state["max_moves"]  # a checkpoint from before the bound
+    restored.load_state_dict(state)
+    assert restored.max_moves is None
+
+
 COMPASS = ["mean_first", "gradient", "elitist", "guided", "polish"]  # not the box default
 
 
