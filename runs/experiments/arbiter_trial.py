@@ -23,6 +23,7 @@ import ast
 import math
 import sys
 import time
+from dataclasses import dataclass
 from typing import Any
 
 import ioh
@@ -81,8 +82,51 @@ class Arbiter(Part):
             self.local_evaluations += spent
 
 
+@dataclass(frozen=True)
+class UntiedSample(SampleAsk):
+    """A batch whose ties do not replace the elite (a temporary edit of ``OVLR._learn`` reads
+    ``no_ties``)."""
+
+    no_ties: bool = True
+
+
+class StallShare(Part):
+    """Once no part has improved the elite strictly for ``after * n`` evaluations, OVLR
+    batches get asks until they have spent as many evaluations in this stall as the other
+    parts (``share`` of them: 1.0 is an equal share)."""
+
+    name = "stall_share"
+    ask_order = 0.5
+
+    def __init__(self, after: float = 16.0, share: float = 1.0, ties: bool = True) -> None:
+        self.after, self.share, self.ties = float(after), float(share), bool(ties)
+        self.spent = {"batch": 0, "local": 0}
+
+    def propose(self, ovlr: Any) -> Any:
+        if ovlr.elite.output is None:
+            return None
+        stall = self.spent["batch"] + self.spent["local"]
+        if stall < self.after * ovlr.space.dimension \
+                or self.spent["batch"] >= self.share * self.spent["local"]:
+            return None
+        ask = next(p for p in ovlr.parts if p.name == "gradient").propose(ovlr)
+        return ask if self.ties else UntiedSample(ask.outputs, ask.latent, ask.eps, ask.sigma)
+
+    def observe(self, ovlr: Any, ask: Any, losses: np.ndarray, usable: np.ndarray,
+                outcome: Any) -> None:
+        if outcome.improved:
+            self.spent = {"batch": 0, "local": 0}
+            return
+        source = "batch" if isinstance(ask, SampleAsk | MeanAsk) else "local"
+        self.spent[source] += int(np.count_nonzero(~np.isnan(losses)))
+
+
 def parts(variant: str) -> list[Any]:
-    return DEFAULT if not variant else [Arbiter(**ast.literal_eval(variant)), *DEFAULT]
+    if not variant:
+        return DEFAULT
+    settings = ast.literal_eval(variant)
+    kind = StallShare if settings.pop("stall", False) else Arbiter
+    return [kind(**settings), *DEFAULT]
 
 
 def span(text: str) -> range:
