@@ -98,27 +98,34 @@ class StallShare(Part):
     name = "stall_share"
     ask_order = 0.5
 
-    def __init__(self, after: float = 16.0, share: float = 1.0, ties: bool = True) -> None:
+    def __init__(self, after: float = 16.0, share: float = 1.0, ties: bool = True,
+                 doubling: float = 0.0) -> None:
         self.after, self.share, self.ties = float(after), float(share), bool(ties)
+        self.doubling = float(doubling)  # also wait until the stall is this times as long as
+        # the run before it
         self.spent = {"batch": 0, "local": 0}
+        self.evaluations = self.stall_start = 0
 
     def propose(self, ovlr: Any) -> Any:
         if ovlr.elite.output is None:
             return None
         stall = self.spent["batch"] + self.spent["local"]
-        if stall < self.after * ovlr.space.dimension \
-                or self.spent["batch"] >= self.share * self.spent["local"]:
+        wait = max(self.after * ovlr.space.dimension, self.doubling * self.stall_start)
+        if stall < wait or self.spent["batch"] >= self.share * self.spent["local"]:
             return None
         ask = next(p for p in ovlr.parts if p.name == "gradient").propose(ovlr)
         return ask if self.ties else UntiedSample(ask.outputs, ask.latent, ask.eps, ask.sigma)
 
     def observe(self, ovlr: Any, ask: Any, losses: np.ndarray, usable: np.ndarray,
                 outcome: Any) -> None:
+        spent = int(np.count_nonzero(~np.isnan(losses)))
+        self.evaluations += spent
         if outcome.improved:
             self.spent = {"batch": 0, "local": 0}
+            self.stall_start = self.evaluations
             return
         source = "batch" if isinstance(ask, SampleAsk | MeanAsk) else "local"
-        self.spent[source] += int(np.count_nonzero(~np.isnan(losses)))
+        self.spent[source] += spent
 
 
 def parts(variant: str) -> list[Any]:
