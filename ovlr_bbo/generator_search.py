@@ -43,15 +43,9 @@ import torch
 from .ask_tell import AskTellOptimizer
 from .box_bounds import FOLD_PENALTY, FOLD_ZONE, faces_near, fold, ranking_keys
 from .directions import LearnedDirections, default_count
-from .generator import (
-    DTYPE,
-    LinearGenerator,
-    expected_norm,
-    learning_rates,
-    natural_step,
-    rank_utilities,
-)
-from .restarts import Run, stop_reason
+from .evolution_paths import PathRates, c_mu, csa_log_change, csa_path, shape_path
+from .generator import DTYPE, LinearGenerator, learning_rates, natural_step, rank_utilities
+from .restarts import Run, generation_median, next_run, stop_reason
 from .shape_rate import ShapeRateAdaptation
 from .spaces import Box
 from .two_point import TwoPointAdaptation
@@ -68,13 +62,6 @@ LARGE_D_STEP_LENGTH = 2.0  # from d = 51 on a bounded box's default sigma0 is th
 DIRECTIONS_MIN_DIM = 300  # from here on a diagonal A is joined by LM-MA-ES's learned directions
 
 
-def _c_mu(popsize: int, d: int) -> float:
-    """CMA-ES's rank-mu rate for a population (it grows with mu_eff)."""
-    weights = -rank_utilities(np.arange(popsize, dtype=float), "cma")
-    mu_eff = 1.0 / (weights ** 2).sum()
-    return 2 * (mu_eff - 2 + 1 / mu_eff) / ((d + 2) ** 2 + mu_eff)
-
-
 class GeneratorSearch(AskTellOptimizer):
     """Linear generator ``z = m + sigma A xi`` trained by OVLR's natural gradient, with CSA and
     IPOP restarts, on a :class:`~ovlr_bbo.spaces.Box`.
@@ -84,66 +71,46 @@ class GeneratorSearch(AskTellOptimizer):
     >>> opt.minimize(lambda x: float((x ** 2).sum()), budget=2000).score < 1e-10
     True
 
-    Parameters:
+    Parameters (the measurements behind each default are in BENCHMARKS.md 0.5, by session):
         space: a Box (bounded in every coordinate or unbounded in every coordinate, or mixed).
         popsize: latents per ask (default ``4 + floor(3 ln d)``, as CMA-ES, and twice that from
-            d = 51 on: BBOB at d = 100 and 500 with 100 d evaluations, the doubled population
-            ends below pycma and sep-CMA far more often on the multimodal functions (Rastrigin,
-            Schaffers) and still converges on the sphere; BENCHMARKS.md 0.5, twelfth session).
+            d = 51 on, where BBOB's multimodal functions at d = 100 and 500 end lower with it and
+            the sphere still converges; twelfth session).
         sigma0: initial global scale in standardized units (default 0.5 on bounded boxes, where
-            the box is ``[-1, 1]``, and 1 on unbounded ones). From d = 51 on a bounded box's
-            default is ``2 / sqrt(d)``: a first step of length about 2 (the box's width) whatever
-            d, where 0.5 makes it ``0.5 sqrt(d)``, sigma spends generations shrinking and the
-            mean reaches the fold's mirror points early (BBOB at d = 100, 100 d evaluations,
-            tuning instances: ahead of pycma and sep-CMA on 176 of 240 pairs, 157 with 0.5;
-            d = 500 against sep-CMA: 26 of 32, 23 with 0.5; BENCHMARKS.md 0.5).
+            the box is ``[-1, 1]``, and 1 on unbounded ones; from d = 51 on a bounded box's
+            ``2 / sqrt(d)``, a first step about the box's width whatever d: BBOB d = 100 tuning
+            pairs ahead of pycma and sep-CMA 176 of 240 against 157 with 0.5; thirteenth).
         form: ``"full"`` A, ``"diagonal"`` A, or ``"auto"`` (full up to ``full_max_dim``).
         step_size: ``"csa"`` (G7), ``"tpa"`` (two-point adaptation, :mod:`ovlr_bbo.two_point`),
-            ``"xnes"`` (the trace part of N) or ``"auto"`` (default: TPA from d = 51 on, where A is
-            diagonal and CSA's rate ~ mu_eff / d is too slow; pycma switches at d = 300. BBOB
-            instance 1 at d = 100, 100 d evaluations: better on 8 of 8 functions tried; CSA
-            below).
+            ``"xnes"`` (the trace part of N) or ``"auto"`` (TPA from d = 51 on, where A is
+            diagonal and CSA's rate ~ mu_eff / d is too slow; pycma switches at d = 300).
         utilities: ``"log"`` (xNES/CMA-like log weights) or ``"centered_ranks"`` (G2).
         restarts: ``"ipop"`` (default), ``"bipop"`` or ``"none"``.
         bound_penalty: weight of the ranking penalty for samples outside a bounded box.
-        bound_margin: how far beyond a bound the mean may go, in its coordinate's spread (0: it
-            stays in the box). Measured on BBOB instances 1-2, seed 0: 10 solves f5 at d = 20
-            (optimum on the bound; 2/2 instead of 0/2) but loses f6 at d = 20 on instance 2, so
-            the default keeps the mean in the box.
+        bound_margin: how far beyond a bound the mean may go, in its coordinate's spread (0, the
+            default: it stays in the box; 10 solved BBOB f5 at d = 20 but lost f6).
         eta_mean, eta_shape: learning rates of (G5) and (G6); default 1 and xNES's/SNES's rate
             at the default population, growing with larger ones as CMA-ES's c_mu does
             (``shape_rate_growth``; capped at 1).
         adapt_shape_rate: a full A's rate follows the signal-to-noise ratio of its updates
             (:mod:`ovlr_bbo.shape_rate`; ``eta_shape`` is then its maximum, and
-            ``shape_rate_options`` its settings). Default on: nevergrad's functions at d = 10
-            (sphere, ellipsoid, cigar, griewank at 1,000 evaluations) converge faster, BBOB at
-            d = 5 and 20 unchanged within a run (BENCHMARKS.md 0.5). Not on the diagonal form:
-            one ratio over d coordinates lowered the rate where some still had shape to learn
-            (nevergrad's ellipsoid at d = 100: 60 instead of 5.8 after 100 d evaluations).
-        bounds: how a bounded box's bounds are handled (:mod:`ovlr_bbo.box_bounds`):
-            ``"penalty"`` (outside samples are clipped and pay a ranking penalty, the mean stays
-            in the box and may snap onto faces), ``"fold"`` (outputs are folded into the box as
-            pycma's default bound handling does, a light penalty beyond the mirror points) or
-            ``"auto"`` (default: fold from d = 51 on, the penalty below, where BBOB at d = 5
-            and 20 was tuned; at d = 100 the fold ends below pycma and sep-CMA on 127 of 240
-            BBOB tuning pairs against 111, BBOB's linear slope on 10 of 10 against 0).
+            ``shape_rate_options`` its settings). Not on the diagonal form, where one ratio over
+            d coordinates lowered the rate of those that still had shape to learn.
+        bounds: a bounded box's bounds (:mod:`ovlr_bbo.box_bounds`): ``"penalty"`` (outside
+            samples are clipped and pay a ranking penalty, the mean stays in the box and may
+            snap onto faces), ``"fold"`` (outputs are folded into the box, as pycma's default
+            bound handling, with a light penalty beyond the mirror points) or ``"auto"`` (the
+            fold from d = 51 on, the penalty below, where BBOB at d = 5 and 20 was tuned).
         face_tolerance: how near a bound (in its coordinate's spreads) the snapped mean puts a
             coordinate on it, once the mean sits on some bound (0: only the clamped ones).
         directions: how many learned directions (L1)-(L2) stretch a diagonal A's samples
-            (None: LM-MA-ES's ``4 + floor(3 ln d)`` from d = 300 on, ``DIRECTIONS_MIN_DIM``,
-            else none; 0 turns them off). BBOB at d = 500, 100 d evaluations: with 22 the
-            rotated ellipsoid f10 halves (2.1e5 against 4.3e5 on instance 1, pycma 2.2e5) and
-            f14 too; 66-76 us per evaluation at d = 1024 against pycma's 1,457-1,593
-            (``ovlr-bbo speed``, two runs);
-            at d = 100 they cost more than they give (149 of 240 tuning pairs ahead of both
-            peers with 4 against 176 without; BENCHMARKS.md 0.5, thirteenth and fourteenth
-            sessions).
-        tol_x, tol_fun: restart tolerances: the spread in standardized units (1e-15: about
-            what float64 still resolves around a coordinate of magnitude 1-5; 1e-12 stopped
-            nevergrad's 10-D ellipsoid at 3e-24, where NGOpt reaches 2e-27; on BBOB, d = 5 and
-            20, going from 1e-12 to 1e-15 changed 10 of 240 runs, all failed ones); the span of
-            the recent generation-best losses, relative to their best's magnitude below 1 (a
-            plain 1e-12 stopped nevergrad's sphere at 1e-15, where NGOpt reaches 1e-23).
+            (None: LM-MA-ES's ``4 + floor(3 ln d)`` from ``DIRECTIONS_MIN_DIM`` = 300 on, else
+            none; 0 turns them off): at d = 500 they halve the rotated ellipsoid f10; at
+            d = 100 they cost more than they give (thirteenth and fourteenth sessions).
+        tol_x, tol_fun: restart tolerances: the spread in standardized units (1e-15, about what
+            float64 resolves around a coordinate of magnitude 1-5), and the span of the recent
+            generation-best losses, relative to their best's magnitude below 1 (a plain 1e-12
+            stopped nevergrad's sphere at 1e-15, where NGOpt reaches 1e-23).
         seed, maximize: as for every optimizer of the project.
     """
 
@@ -238,17 +205,14 @@ class GeneratorSearch(AskTellOptimizer):
         self._tpa = TwoPointAdaptation(d, popsize) if self.step_size == "tpa" else None
         self._shape_path = np.zeros(d)  # (G6') in output units / sigma: A p_latent
         self._directions = LearnedDirections(self.n_directions, d, popsize)
-        weights = -rank_utilities(np.arange(popsize, dtype=float), "cma")
-        mu_eff = self._mu_eff = 1.0 / (weights ** 2).sum()
-        self._c_sigma = (mu_eff + 2) / (d + mu_eff + 5)
-        self._damps = 1 + 2 * max(0.0, math.sqrt((mu_eff - 1) / (d + 1)) - 1) + self._c_sigma
-        self._c_path = (4 + mu_eff / d) / (d + 4 + 2 * mu_eff / d)
-        c_one = 2 / ((d + 1.3) ** 2 + mu_eff) * (1 if self.form == "full" else (d + 2) / 3)
-        self._eta_path = min(c_one, 1.0) * self.rank_one
+        rates = PathRates.of(popsize, d, full=self.form == "full")
+        self._mu_eff, self._c_sigma, self._damps = rates.mu_eff, rates.c_sigma, rates.damps
+        self._c_path = rates.c_path
+        self._eta_path = min(rates.c_one, 1.0) * self.rank_one
         self._eta_shape = self.base_eta_shape
         if self.shape_rate_growth and popsize > self.default_popsize:
-            self._eta_shape = min(1.0, self.base_eta_shape * _c_mu(popsize, d) /
-                                  _c_mu(self.default_popsize, d))
+            self._eta_shape = min(1.0, self.base_eta_shape * c_mu(popsize, d) /
+                                  c_mu(self.default_popsize, d))
         adapt = self.adapt_shape_rate and self.form == "full" and self._eta_shape > 0
         self._shape_rates = (ShapeRateAdaptation(self._eta_shape, **self.shape_rate_options)
                              if adapt else None)
@@ -259,14 +223,9 @@ class GeneratorSearch(AskTellOptimizer):
     def _restart(self) -> None:
         """A new run (module docstring): IPOP doubles the large population, BIPOP alternates."""
         self.n_restarts = self.run.index + 1
-        large = self.default_popsize * 2 ** (self.large_restarts + 1)
-        popsize, sigma, regime = large, self.sigma0, "large"
-        if self.restarts == "bipop" and self.large_evaluations > self.small_evaluations:
-            u = self._rng.random()
-            last_large = self.default_popsize * 2 ** self.large_restarts
-            popsize = max(2, int(self.default_popsize * (last_large / (2 * self.default_popsize))
-                                 ** (u * u)))
-            sigma, regime = self.sigma0 * 10 ** (-2 * self._rng.random()), "small"
+        popsize, sigma, regime = next_run(self.restarts, self.default_popsize,
+                                          self.large_restarts, self.large_evaluations,
+                                          self.small_evaluations, self.sigma0, self._rng)
         if regime == "large":
             self.large_restarts += 1
         mean = np.where(self._bounded, self._rng.uniform(-0.8, 0.8, self._bounded.size),
@@ -314,7 +273,7 @@ class GeneratorSearch(AskTellOptimizer):
     def _tell(self, candidates: np.ndarray, losses: np.ndarray, memo: Any) -> None:
         run_index, latent, outputs, near, paired, raw = memo
         best = int(np.argmin(losses))
-        generation_best, generation_median = float(losses[best]), _median(losses)
+        generation_best, median = float(losses[best]), generation_median(losses)
         if generation_best <= self._best_output_loss:
             self._best_output_loss, self._best_output = generation_best, outputs[best].copy()
         evaluations = len(losses)
@@ -361,7 +320,7 @@ class GeneratorSearch(AskTellOptimizer):
         self._keep_mean_in_box()
         if self._tpa is not None and previous_mean is not None:
             self._tpa.shift = mean - previous_mean
-        self.run.record(generation_best, generation_median)
+        self.run.record(generation_best, median)
 
     def _ranking_keys(self, losses: np.ndarray, outputs: np.ndarray) -> np.ndarray:
         weight = self.bound_penalty * (FOLD_PENALTY if self.bounds == "fold" else 1.0)
@@ -376,17 +335,10 @@ class GeneratorSearch(AskTellOptimizer):
         generation's ``rank_utilities(keys, "cma")``, summed."""
         if self._eta_path == 0:
             return None
-        d = self.space.output_size
-        shape = self.policy.shape.detach().numpy()
-        full = self.form == "full"
-        path = np.linalg.solve(shape, self._shape_path) if full else self._shape_path / shape
-        step = -cma_sum * math.sqrt(self._mu_eff)
-        c, generation = self._c_sigma, self.run.generations + 1
-        stalled = np.linalg.norm(self._sigma_path) / math.sqrt(1 - (1 - c) ** (2 * generation)) \
-            > (1.4 + 2 / (d + 1)) * expected_norm(d)
-        path = (1 - self._c_path) * path + (not stalled) * math.sqrt(
-            self._c_path * (2 - self._c_path)) * step
-        self._shape_path = shape @ path if full else shape * path
+        path, self._shape_path = shape_path(
+            self._shape_path, self.policy.shape.detach().numpy(), self.form == "full", cma_sum,
+            self._sigma_path, self.run.generations + 1, self._mu_eff, self._c_sigma,
+            self._c_path)
         return torch.from_numpy(path)
 
     def _adapt_sigma(self, weighted_sum: np.ndarray, utilities: np.ndarray, trace: float,
@@ -395,17 +347,14 @@ class GeneratorSearch(AskTellOptimizer):
         ``utilities``, summed; ``pair_keys``: the generation's ranking keys, its first two rows
         the TPA pair); on a flat batch (every loss equal) the scale grows, as pycma does. The
         CSA path is kept under TPA too: the rank-one path stalls on it."""
-        d = self.space.output_size
-        c = self._c_sigma
-        rank_mu_log = -self._eta_shape / 2 * trace / d  # the scale (G6) removes from A
+        rank_mu_log = -self._eta_shape / 2 * trace / self.space.output_size  # what (G6)
+        # removes from A's scale
         if self.step_size != "xnes":
-            step = -weighted_sum / math.sqrt((utilities ** 2).sum())
-            self._sigma_path = (1 - c) * self._sigma_path + math.sqrt(c * (2 - c)) * step
+            self._sigma_path = csa_path(self._sigma_path, weighted_sum, utilities, self._c_sigma)
         if self._tpa is not None:
             log_change = self._tpa.log_change(pair_keys) if pair_keys is not None else 0.0
         elif self.step_size == "csa":
-            log_change = c / self._damps * (np.linalg.norm(self._sigma_path) / expected_norm(d)
-                                            - 1)
+            log_change = csa_log_change(self._sigma_path, self._c_sigma, self._damps)
             self.run.csa_log += log_change  # for the ``creep`` stop (ovlr_bbo.restarts)
             self.run.trace_log += rank_mu_log
             if self.run.popsize > self.default_popsize and not flat:
@@ -464,10 +413,3 @@ class GeneratorSearch(AskTellOptimizer):
     def _recommend(self) -> np.ndarray | None:
         return None  # the best candidate seen (the base class's default)
 
-
-def _median(values: np.ndarray) -> float:
-    """``np.median`` of finite values, bit for bit, without its overhead (a tenth of the
-    engine's time per generation at d = 500)."""
-    ordered = np.sort(values)
-    half = ordered.size // 2
-    return float(ordered[half] if ordered.size % 2 else (ordered[half - 1] + ordered[half]) / 2)

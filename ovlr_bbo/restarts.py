@@ -35,7 +35,7 @@ import torch
 
 from .generator import LinearGenerator
 
-__all__ = ["Run", "stop_reason", "stagnated"]
+__all__ = ["Run", "stop_reason", "stagnated", "next_run", "generation_median"]
 
 #: pycma samples its long best and median histories every fifth generation
 SAMPLE_EVERY = 5
@@ -118,3 +118,27 @@ def stop_reason(run: Run, policy: LinearGenerator, tol_x: float, tol_fun: float,
         if growth > LOG_TOL_UP_SIGMA + math.log(float(scales.max())):
             return "creep"
     return None
+
+
+def next_run(restarts: str, default_popsize: int, large_restarts: int, large_evaluations: int,
+             small_evaluations: int, sigma0: float, rng: np.random.Generator
+             ) -> tuple[int, float, str]:
+    """The population, sigma and regime of the next run: IPOP doubles the large population;
+    BIPOP (Hansen 2009) runs a small one instead (population
+    ``lambda0 (lambda_large / (2 lambda0))^(U^2)``, sigma ``sigma0 10^(-2 U)``) whenever the large
+    runs have spent more evaluations."""
+    popsize, sigma, regime = default_popsize * 2 ** (large_restarts + 1), sigma0, "large"
+    if restarts == "bipop" and large_evaluations > small_evaluations:
+        u = rng.random()
+        last_large = default_popsize * 2 ** large_restarts
+        popsize = max(2, int(default_popsize * (last_large / (2 * default_popsize)) ** (u * u)))
+        sigma, regime = sigma0 * 10 ** (-2 * rng.random()), "small"
+    return popsize, sigma, regime
+
+
+def generation_median(values: np.ndarray) -> float:
+    """``np.median`` of finite values, bit for bit, without its overhead (a tenth of the
+    engine's time per generation at d = 500)."""
+    ordered = np.sort(values)
+    half = ordered.size // 2
+    return float(ordered[half] if ordered.size % 2 else (ordered[half - 1] + ordered[half]) / 2)

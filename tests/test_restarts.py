@@ -1,11 +1,13 @@
 """The generator engine's stop criteria (ovlr_bbo.restarts): pycma's tolstagnation, the named
-criteria and the ``creep`` stop (pycma's tolupsigma, transposed)."""
+criteria and the ``creep`` stop (pycma's tolupsigma, transposed); the next run's population
+and sigma (IPOP, BIPOP); the evolution paths' rates (ovlr_bbo.evolution_paths)."""
 
 import numpy as np
 import torch
 
+from ovlr_bbo.evolution_paths import PathRates, csa_log_change
 from ovlr_bbo.generator import LinearGenerator
-from ovlr_bbo.restarts import Run, stagnated, stop_reason
+from ovlr_bbo.restarts import Run, generation_median, next_run, stagnated, stop_reason
 
 
 def _run(losses, medians=None, popsize=8):
@@ -75,3 +77,39 @@ def test_a_converging_run_never_comes_near_the_creep_bound():
         opt.tell(X, ((X - 0.3) ** 2).sum(axis=1))
     assert opt.run.generations == 300  # the same run throughout (no reset)
     assert opt.run.csa_log - opt.run.trace_log < -5
+
+
+def test_generation_median_is_numpys_bit_for_bit():
+    rng = np.random.default_rng(0)
+    for size in (1, 2, 7, 44, 45):
+        values = rng.standard_normal(size) * 10.0 ** rng.integers(-8, 8, size)
+        assert generation_median(values) == float(np.median(values))
+
+
+def test_ipop_doubles_the_large_population_and_keeps_sigma0():
+    rng = np.random.default_rng(0)
+    assert next_run("ipop", 10, 0, 0, 0, 0.5, rng) == (20, 0.5, "large")
+    assert next_run("ipop", 10, 2, 10**6, 0, 0.5, rng) == (80, 0.5, "large")
+
+
+def test_bipop_runs_a_small_regime_once_the_large_runs_spent_more():
+    rng = np.random.default_rng(1)
+    assert next_run("bipop", 10, 3, 100, 100, 0.5, rng)[2] == "large"  # not more: large
+    for _ in range(50):
+        popsize, sigma, regime = next_run("bipop", 10, 3, 1000, 100, 0.5, rng)
+        assert regime == "small"
+        assert 10 <= popsize <= 40  # lambda0 (lambda_large / (2 lambda0))^(U^2), U in [0, 1)
+        assert 0.5 / 100 < sigma <= 0.5  # sigma0 10^(-2 U)
+
+
+def test_csa_leaves_sigma_alone_on_a_path_of_the_expected_length():
+    """(G7): log sigma changes by c_s / d_s (|p| / E|N(0, I)| - 1): nothing at the expected
+    length of a random path, more the longer it is; the path rates fall with d."""
+    rates = PathRates.of(12, 20, full=True)
+    rng = np.random.default_rng(2)
+    lengths = [np.linalg.norm(rng.standard_normal(20)) for _ in range(20000)]
+    path = np.ones(20) * np.mean(lengths) / np.sqrt(20)
+    assert abs(csa_log_change(path, rates.c_sigma, rates.damps)) < 2e-3
+    assert csa_log_change(2 * path, rates.c_sigma, rates.damps) > 0.1
+    assert PathRates.of(12, 100, full=True).c_sigma < rates.c_sigma
+    assert PathRates.of(12, 100, full=False).c_one > PathRates.of(12, 100, full=True).c_one
