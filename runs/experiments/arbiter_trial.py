@@ -99,8 +99,12 @@ class StallShare(Part):
     ask_order = 0.5
 
     def __init__(self, after: float = 16.0, share: float = 1.0, ties: bool = True,
-                 doubling: float = 0.0) -> None:
+                 doubling: float = 0.0, moves: float = 0.0, walks_only: bool = False) -> None:
         self.after, self.share, self.ties = float(after), float(share), bool(ties)
+        self.moves = float(moves)  # also wait for this many times the elite's single moves
+        self.walks_only = bool(walks_only)  # a fruitless sweep (a confirmed local optimum,
+        # the escape part's turn) restarts the count: only walks of ties count
+        self.seen_sweeps = 0
         self.doubling = float(doubling)  # also wait until the stall is this times as long as
         # the run before it
         self.spent = {"batch": 0, "local": 0}
@@ -111,6 +115,8 @@ class StallShare(Part):
             return None
         stall = self.spent["batch"] + self.spent["local"]
         wait = max(self.after * ovlr.space.dimension, self.doubling * self.stall_start)
+        if self.moves:
+            wait = max(wait, self.moves * ovlr.space.move_count(ovlr.elite.require_output()))
         if stall < wait or self.spent["batch"] >= self.share * self.spent["local"]:
             return None
         ask = next(p for p in ovlr.parts if p.name == "gradient").propose(ovlr)
@@ -120,7 +126,9 @@ class StallShare(Part):
                 outcome: Any) -> None:
         spent = int(np.count_nonzero(~np.isnan(losses)))
         self.evaluations += spent
-        if outcome.improved:
+        sweeps = next(p for p in ovlr.parts if p.name == "polish").fruitless_sweeps
+        fruitless, self.seen_sweeps = sweeps > self.seen_sweeps, sweeps
+        if outcome.improved or (self.walks_only and fruitless):
             self.spent = {"batch": 0, "local": 0}
             self.stall_start = self.evaluations
             return
