@@ -9,12 +9,21 @@ parts have spent ``n`` evaluations. Run on top of the default parts, as a user a
     python runs/experiments/arbiter_trial.py pbo 100-129 1 "" "{}" "{'window': 3}"
     python runs/experiments/arbiter_trial.py pbo 100-129 8 "" "{'share': 0.1}"
 
-Each variant is "" (the default) or the trial part's settings as a Python dict
-(``share``: that fraction of the asks goes to OVLR batches, whatever the rates). Binpacking:
-family, items, generator seeds (tuning ones), optimizer seeds; 10,000 evaluations, keys:fill,
-runs at the optimum (triplets) or at L2 (uniform). PBO: the seed's five problems, instance 2,
-n = 32, 512 evaluations, k asks outstanding (the third argument), runs that found the optimum
-(as ``ovlr-bbo parallel``).
+Each variant is "" (the default parts of the sixteenth session) or the trial part's settings as
+a Python dict (``share``: that fraction of the asks goes to OVLR batches, whatever the rates).
+With ``'stall': 1`` the trial part is ``StallShare`` instead (seventeenth session): OVLR batches
+after a stall of ``after * n`` evaluations (and, with ``moves``, of that many times the elite's
+single moves; with ``doubling``, of that many times the evaluations before the stall), until
+they have spent ``share`` times the other parts' evaluations of the stall, e.g.
+
+    python runs/experiments/arbiter_trial.py binpacking triplet 60 100-119 0-0 \
+        "{'stall':1,'after':16,'moves':1,'share':3}"
+
+(``ties: False`` needs the temporary edit of ``OVLR._learn`` described in BENCHMARKS.md.)
+Binpacking: family, items, generator seeds (tuning ones), optimizer seeds; 10,000 evaluations,
+keys:fill, runs at the optimum (triplets) or at L2 (uniform). PBO: the seed's five problems,
+instance 2, n = 32, 512 evaluations, k asks outstanding (the third argument), runs that found
+the optimum (as ``ovlr-bbo parallel``).
 """
 
 from __future__ import annotations
