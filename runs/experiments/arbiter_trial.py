@@ -40,7 +40,7 @@ import numpy as np
 
 from ovlr_bbo.bench.parallel import PROBLEMS, run_with_outstanding
 from ovlr_bbo.optimizers import make_optimizer
-from ovlr_bbo.parts.base import MeanAsk, Part, SampleAsk
+from ovlr_bbo.parts.base import KickAsk, MeanAsk, Part, SampleAsk
 from ovlr_bbo.problems.binpacking import triplet_instance, uniform_instance
 from ovlr_bbo.problems.binpacking_ioh import binpacking
 from ovlr_bbo.spaces import Binary
@@ -99,6 +99,11 @@ class UntiedSample(SampleAsk):
     no_ties: bool = True
 
 
+@dataclass(frozen=True)
+class StallKick(KickAsk):
+    """A kick asked by ``StallShare`` (counted with its share)."""
+
+
 class StallShare(Part):
     """Once no part has improved the elite strictly for ``after * n`` evaluations, OVLR
     batches get asks until they have spent as many evaluations in this stall as the other
@@ -108,12 +113,14 @@ class StallShare(Part):
     ask_order = 0.5
 
     def __init__(self, after: float = 16.0, share: float = 1.0, ties: bool = True,
-                 doubling: float = 0.0, moves: float = 0.0, walks_only: bool = False) -> None:
+                 doubling: float = 0.0, moves: float = 0.0, walks_only: bool = False,
+                 kicks: bool = False) -> None:
         self.after, self.share, self.ties = float(after), float(share), bool(ties)
         self.moves = float(moves)  # also wait for this many times the elite's single moves
         self.walks_only = bool(walks_only)  # a fruitless sweep (a confirmed local optimum,
         # the escape part's turn) restarts the count: only walks of ties count
         self.seen_sweeps = 0
+        self.kicks = bool(kicks)  # the escape part's kicks instead of OVLR batches
         self.doubling = float(doubling)  # also wait until the stall is this times as long as
         # the run before it
         self.spent = {"batch": 0, "local": 0}
@@ -128,8 +135,21 @@ class StallShare(Part):
             wait = max(wait, self.moves * ovlr.space.move_count(ovlr.elite.require_output()))
         if stall < wait or self.spent["batch"] >= self.share * self.spent["local"]:
             return None
+        if self.kicks:
+            return self._kick(ovlr)
         ask = next(p for p in ovlr.parts if p.name == "gradient").propose(ovlr)
         return ask if self.ties else UntiedSample(ask.outputs, ask.latent, ask.eps, ask.sigma)
+
+    @staticmethod
+    def _kick(ovlr: Any) -> Any:
+        """One kick of the escape part's law (``k`` random single moves at once)."""
+        escape = next(p for p in ovlr.parts if p.name == "escape")
+        elite = ovlr.elite.require_output()
+        moves = escape.polish.moves_around(ovlr, elite)
+        size = escape._size(ovlr, len(moves))
+        which = ovlr.rng.permutation(len(moves))[:size]
+        output = ovlr.space.apply_moves(elite, moves[which], ovlr.control.move_step)
+        return StallKick(output[None], (size,), ovlr.elite.loss)
 
     def observe(self, ovlr: Any, ask: Any, losses: np.ndarray, usable: np.ndarray,
                 outcome: Any) -> None:
@@ -141,7 +161,7 @@ class StallShare(Part):
             self.spent = {"batch": 0, "local": 0}
             self.stall_start = self.evaluations
             return
-        source = "batch" if isinstance(ask, SampleAsk | MeanAsk) else "local"
+        source = "batch" if isinstance(ask, SampleAsk | MeanAsk | StallKick) else "local"
         self.spent[source] += spent
 
 
