@@ -180,11 +180,12 @@ def span(text: str) -> range:
 
 def binpacking_row(family: str, items: int, instances: range, seeds: range,
                    variant: str) -> str:
+    family, _, decoder = family.partition(":")  # e.g. "triplet:first_fit"; "fill" by default
     make = {"triplet": triplet_instance, "uniform": uniform_instance}[family]
     gaps, used, start = [], [], time.time()
     for generator_seed in instances:
         instance = make(items, generator_seed)
-        packing = binpacking(instance, "keys", "fill")
+        packing = binpacking(instance, "keys", decoder or "fill")
         problem, space = packing.problem, packing.space
         for seed in seeds:
             optimizer = make_optimizer("ovlr", space, seed=seed, budget=10_000,
