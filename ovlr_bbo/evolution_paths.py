@@ -23,14 +23,19 @@ import numpy as np
 
 from .generator import expected_norm, rank_utilities
 
-__all__ = ["PathRates", "c_mu", "csa_path", "csa_log_change", "shape_path"]
+__all__ = ["PathRates", "mu_eff", "c_mu", "csa_path", "csa_log_change", "shape_path"]
+
+
+def mu_eff(popsize: int) -> float:
+    """The variance effective selection mass of CMA-ES's weights for a population."""
+    weights = -rank_utilities(np.arange(popsize, dtype=float), "cma")
+    return float(1.0 / (weights ** 2).sum())
 
 
 def c_mu(popsize: int, d: int) -> float:
     """CMA-ES's rank-mu rate for a population (it grows with mu_eff)."""
-    weights = -rank_utilities(np.arange(popsize, dtype=float), "cma")
-    mu_eff = 1.0 / (weights ** 2).sum()
-    return 2 * (mu_eff - 2 + 1 / mu_eff) / ((d + 2) ** 2 + mu_eff)
+    mass = mu_eff(popsize)
+    return 2 * (mass - 2 + 1 / mass) / ((d + 2) ** 2 + mass)
 
 
 @dataclass(frozen=True)
@@ -47,13 +52,12 @@ class PathRates:
 
     @classmethod
     def of(cls, popsize: int, d: int, full: bool) -> PathRates:
-        weights = -rank_utilities(np.arange(popsize, dtype=float), "cma")
-        mu_eff = 1.0 / (weights ** 2).sum()
-        c_sigma = (mu_eff + 2) / (d + mu_eff + 5)
-        damps = 1 + 2 * max(0.0, math.sqrt((mu_eff - 1) / (d + 1)) - 1) + c_sigma
-        c_path = (4 + mu_eff / d) / (d + 4 + 2 * mu_eff / d)
-        c_one = 2 / ((d + 1.3) ** 2 + mu_eff) * (1 if full else (d + 2) / 3)
-        return cls(mu_eff, c_sigma, damps, c_path, c_one)
+        mass = mu_eff(popsize)
+        c_sigma = (mass + 2) / (d + mass + 5)
+        damps = 1 + 2 * max(0.0, math.sqrt((mass - 1) / (d + 1)) - 1) + c_sigma
+        c_path = (4 + mass / d) / (d + 4 + 2 * mass / d)
+        c_one = 2 / ((d + 1.3) ** 2 + mass) * (1 if full else (d + 2) / 3)
+        return cls(mass, c_sigma, damps, c_path, c_one)
 
 
 def csa_path(path: np.ndarray, weighted_sum: np.ndarray, utilities: np.ndarray,
